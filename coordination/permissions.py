@@ -1,0 +1,38 @@
+"""Who may see and change the organisation chart. The one place that says so.
+
+Officials see the whole chart (it is how they find each other); applicants, intermediaries
+and evaluators do not. Only admins change it: superusers, or staff granted the model
+permissions in Django admin.
+"""
+
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+
+from portal.models import UserKind
+
+
+def can_view_chart(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active
+                and (user.is_superuser or user.kind == UserKind.OFFICIAL))
+
+
+def can_edit_chart(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active and (
+        user.is_superuser or (user.is_staff and user.has_perms([
+            "coordination.add_orgunit", "coordination.change_orgunit",
+        ]))
+    ))
+
+
+def can_delete_units(user) -> bool:
+    return can_edit_chart(user) and user.has_perm("coordination.delete_orgunit")
+
+
+class ChartPermission(BasePermission):
+    """API: officials read; admins write."""
+
+    def has_permission(self, request, view):
+        if request.method in SAFE_METHODS:
+            return can_view_chart(request.user)
+        if request.method == "DELETE":
+            return can_delete_units(request.user)
+        return can_edit_chart(request.user)

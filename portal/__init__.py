@@ -1,0 +1,8 @@
+"""Platform layer of the smart-city coordination portal (project package and app).
+
+The Celery app is imported here so that `shared_task` binds to it when Django starts.
+"""
+
+from .celery import app as celery_app
+
+__all__ = ["celery_app"]

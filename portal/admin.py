@@ -1,0 +1,28 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import User
+
+admin.site.site_header = _("Smart-city portal administration")
+admin.site.site_title = _("Smart-city portal")
+admin.site.index_title = _("Administration")
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ["username", "full_name", "kind", "email", "is_staff", "is_active"]
+    list_filter = ["kind", "is_staff", "is_superuser", "is_active"]
+    search_fields = ["username", "full_name", "email", "phone"]
+    ordering = ["username"]
+    fieldsets = [
+        (None, {"fields": ["username", "password"]}),
+        (_("Person"), {"fields": ["full_name", "kind", "email", "phone", "id_number"]}),
+        (_("Permissions"), {"fields": ["is_active", "is_staff", "is_superuser", "groups",
+                                       "user_permissions"]}),
+        (_("Important dates"), {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [
+        (None, {"classes": ["wide"],
+                "fields": ["username", "full_name", "kind", "password1", "password2"]}),
+    ]

@@ -1,0 +1,3 @@
+from .accounts import User, UserKind
+
+__all__ = ["User", "UserKind"]

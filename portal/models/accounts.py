@@ -1,0 +1,59 @@
+"""Accounts: one custom user model for officials, applicants, intermediaries and evaluators.
+
+What a user may do in a unit comes from their positions in the organisation chart
+(coordination.Position); the user row only says what kind of person they are.
+"""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from portal.validators import validate_id_number
+
+
+class UserKind(models.TextChoices):
+    OFFICIAL = "official", _("Official")
+    CITIZEN = "citizen", _("Citizen applicant")
+    ENTERPRISE = "enterprise", _("Enterprise applicant")
+    INTERMEDIARY = "intermediary", _("Intermediary")
+    EVALUATOR = "evaluator", _("Evaluator")
+
+
+class User(AbstractUser):
+    """A person who logs in. Chinese names are not split, so `full_name` replaces first/last."""
+
+    kind = models.CharField(_("kind"), max_length=16, choices=UserKind.choices,
+                            default=UserKind.CITIZEN, db_index=True)
+    full_name = models.CharField(_("full name"), max_length=100, blank=True)
+    phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
+    id_number = models.CharField(
+        _("resident ID number"), max_length=18, blank=True, validators=[validate_id_number],
+        help_text=_("Citizens only: 18 characters, GB 11643 check character."),
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.UniqueConstraint(fields=["id_number"], condition=~Q(id_number=""),
+                                    name="user_id_number_unique"),
+        ]
+
+    def __str__(self):
+        return self.full_name or self.username
+
+    def get_full_name(self):
+        return self.full_name or self.username
+
+    def get_short_name(self):
+        return self.full_name or self.username
+
+    def clean(self):
+        super().clean()
+        if self.id_number:
+            self.id_number = self.id_number.strip().upper()
+
+    @property
+    def is_official(self) -> bool:
+        return self.kind == UserKind.OFFICIAL
