@@ -26,12 +26,18 @@ from coordination.models import (
 from portal.models import User, UserKind
 from portal.validators import id_number_check_char, org_code_check_char, uscc_check_char
 
-DEMO_PASSWORD = "Demo@2026"
+DEMO_PASSWORD = "Demo@2026"  # noqa: S105 - published demo password, demo data only
 
 LINES = [
-    ("health", "卫生健康"), ("public-security", "公安"), ("market-regulation", "市场监管"),
-    ("natural-resources", "自然资源"), ("hr-social-security", "人力资源和社会保障"),
-    ("ecology", "生态环境"), ("data", "数据管理"), ("housing", "住房和城乡建设"), ("education", "教育"),
+    ("health", "卫生健康"),
+    ("public-security", "公安"),
+    ("market-regulation", "市场监管"),
+    ("natural-resources", "自然资源"),
+    ("hr-social-security", "人力资源和社会保障"),
+    ("ecology", "生态环境"),
+    ("data", "数据管理"),
+    ("housing", "住房和城乡建设"),
+    ("education", "教育"),
 ]
 
 # code, name, kind, line (None for none)
@@ -84,21 +90,39 @@ MUNICIPAL = [
 ]
 # code, name, division code, departments (suffix, name, kind, line), streets (suffix, name)
 DISTRICTS = [
-    ("yx-d1", "云溪市溪东区", "360902",
-     [("health", "卫生健康局", OrgKind.DEPARTMENT, "health"),
-      ("market", "市场监督管理局", OrgKind.DEPARTMENT, "market-regulation"),
-      ("approval", "行政审批局", OrgKind.BUREAU, None),
-      ("data", "数据局", OrgKind.BUREAU, "data")],
-     [("s1", "东城街道办事处"), ("s2", "望江街道办事处")]),
-    ("yx-d2", "云溪市临江区", "360903",
-     [("health", "卫生健康局", OrgKind.DEPARTMENT, "health"),
-      ("market", "市场监督管理局", OrgKind.DEPARTMENT, "market-regulation"),
-      ("education", "教育局", OrgKind.DEPARTMENT, "education")],
-     [("s1", "滨江街道办事处"), ("s2", "新港镇人民政府")]),
-    ("yx-d3", "青山县", "360921",
-     [("health", "卫生健康局", OrgKind.DEPARTMENT, "health"),
-      ("land", "自然资源局", OrgKind.DEPARTMENT, "natural-resources")],
-     [("s1", "青山镇人民政府")]),
+    (
+        "yx-d1",
+        "云溪市溪东区",
+        "360902",
+        [
+            ("health", "卫生健康局", OrgKind.DEPARTMENT, "health"),
+            ("market", "市场监督管理局", OrgKind.DEPARTMENT, "market-regulation"),
+            ("approval", "行政审批局", OrgKind.BUREAU, None),
+            ("data", "数据局", OrgKind.BUREAU, "data"),
+        ],
+        [("s1", "东城街道办事处"), ("s2", "望江街道办事处")],
+    ),
+    (
+        "yx-d2",
+        "云溪市临江区",
+        "360903",
+        [
+            ("health", "卫生健康局", OrgKind.DEPARTMENT, "health"),
+            ("market", "市场监督管理局", OrgKind.DEPARTMENT, "market-regulation"),
+            ("education", "教育局", OrgKind.DEPARTMENT, "education"),
+        ],
+        [("s1", "滨江街道办事处"), ("s2", "新港镇人民政府")],
+    ),
+    (
+        "yx-d3",
+        "青山县",
+        "360921",
+        [
+            ("health", "卫生健康局", OrgKind.DEPARTMENT, "health"),
+            ("land", "自然资源局", OrgKind.DEPARTMENT, "natural-resources"),
+        ],
+        [("s1", "青山镇人民政府")],
+    ),
 ]
 # code, name, kind, organisation-code body (8 chars)
 ENTERPRISES = [
@@ -117,13 +141,25 @@ LOGINS = [
     ("reviewer", "李审核", UserKind.OFFICIAL, "yx-market", "审查员", [RoleCode.REVIEWER]),
     ("reviewer2", "赵审核", UserKind.OFFICIAL, "yx-health", "审查员", [RoleCode.REVIEWER]),
     ("clerk", "陈窗口", UserKind.OFFICIAL, "yx-approval", "窗口受理员", [RoleCode.WINDOW_CLERK]),
-    ("coordinator", "周牵头", UserKind.OFFICIAL, "yx-approval", "综合协调科科长",
-     [RoleCode.LEAD_COORDINATOR]),
+    (
+        "coordinator",
+        "周牵头",
+        UserKind.OFFICIAL,
+        "yx-approval",
+        "综合协调科科长",
+        [RoleCode.LEAD_COORDINATOR],
+    ),
     ("supervisor", "吴监察", UserKind.OFFICIAL, "yx-gov-office", "电子监察员", [RoleCode.SUPERVISOR]),
     ("steward", "郑数据", UserKind.OFFICIAL, "yx-data", "数据资源科科长", [RoleCode.DATA_STEWARD]),
     ("ppp", "孙财政", UserKind.OFFICIAL, "yx-finance", "PPP中心主任", [RoleCode.PPP_MANAGER]),
-    ("office", "钱协调", UserKind.OFFICIAL, "yx-smart-office", "综合协调处处长",
-     [RoleCode.OFFICE_COORDINATOR]),
+    (
+        "office",
+        "钱协调",
+        UserKind.OFFICIAL,
+        "yx-smart-office",
+        "综合协调处处长",
+        [RoleCode.OFFICE_COORDINATOR],
+    ),
     ("citizen", "张三", UserKind.CITIZEN, None, "", []),
     ("enterprise", "刘经理", UserKind.ENTERPRISE, "yx-digital", "经办人", [RoleCode.REPRESENTATIVE]),
     ("intermediary", "黄工", UserKind.INTERMEDIARY, "jl-consulting", "项目负责人", [RoleCode.INTERMEDIARY]),
@@ -164,16 +200,33 @@ class DemoLoader:
         self.stdout = stdout
         self.created = 0
 
-    def unit(self, code, name, kind, *, parent=None, level=None, line=None, division_code="",
-             uscc="", superior=None):
+    def unit(
+        self,
+        code,
+        name,
+        kind,
+        *,
+        parent=None,
+        level=None,
+        line=None,
+        division_code="",
+        uscc="",
+        superior=None,
+    ):
         existing = OrgUnit.objects.filter(code=code).first()
         if existing:
             return existing
         self.created += 1
-        data = {"code": code, "name": name, "kind": kind, "level": level,
-                "division_code": division_code, "uscc": uscc,
-                "line": FunctionalLine.objects.get(code=line) if line else None,
-                "line_superior": superior}
+        data = {
+            "code": code,
+            "name": name,
+            "kind": kind,
+            "level": level,
+            "division_code": division_code,
+            "uscc": uscc,
+            "line": FunctionalLine.objects.get(code=line) if line else None,
+            "line_superior": superior,
+        }
         return services.org_unit_create(actor=None, parent=parent, data=data)
 
     def superior_for(self, line, level):
@@ -186,47 +239,113 @@ class DemoLoader:
         for i, (code, name) in enumerate(LINES):
             FunctionalLine.objects.get_or_create(code=code, defaults={"name": name, "sort_order": i})
 
-        state = self.unit("cn-state-council", "中华人民共和国国务院", OrgKind.GOVERNMENT,
-                          level=OrgLevel.NATIONAL, division_code="110000")
+        state = self.unit(
+            "cn-state-council",
+            "中华人民共和国国务院",
+            OrgKind.GOVERNMENT,
+            level=OrgLevel.NATIONAL,
+            division_code="110000",
+        )
         for code, name, kind, line in NATIONAL:
             self.unit(code, name, kind, parent=state, level=OrgLevel.NATIONAL, line=line)
 
-        province = self.unit("jl-gov", "江岭省人民政府", OrgKind.GOVERNMENT, parent=state,
-                             level=OrgLevel.PROVINCIAL, division_code="360000")
+        province = self.unit(
+            "jl-gov",
+            "江岭省人民政府",
+            OrgKind.GOVERNMENT,
+            parent=state,
+            level=OrgLevel.PROVINCIAL,
+            division_code="360000",
+        )
         for code, name, kind, line in PROVINCIAL:
-            self.unit(code, name, kind, parent=province, level=OrgLevel.PROVINCIAL, line=line,
-                      superior=self.superior_for(line, OrgLevel.PROVINCIAL))
+            self.unit(
+                code,
+                name,
+                kind,
+                parent=province,
+                level=OrgLevel.PROVINCIAL,
+                line=line,
+                superior=self.superior_for(line, OrgLevel.PROVINCIAL),
+            )
 
-        self.unit("yx-party", "中共云溪市委员会", OrgKind.PARTY_COMMITTEE, parent=province,
-                  level=OrgLevel.MUNICIPAL, division_code="360900")
-        city = self.unit("yx-gov", "云溪市人民政府", OrgKind.GOVERNMENT, parent=province,
-                         level=OrgLevel.MUNICIPAL, division_code="360900",
-                         uscc=make_uscc("11", "360900", "01490001"))
+        self.unit(
+            "yx-party",
+            "中共云溪市委员会",
+            OrgKind.PARTY_COMMITTEE,
+            parent=province,
+            level=OrgLevel.MUNICIPAL,
+            division_code="360900",
+        )
+        city = self.unit(
+            "yx-gov",
+            "云溪市人民政府",
+            OrgKind.GOVERNMENT,
+            parent=province,
+            level=OrgLevel.MUNICIPAL,
+            division_code="360900",
+            uscc=make_uscc("11", "360900", "01490001"),
+        )
         for code, name, kind, line in MUNICIPAL:
-            self.unit(code, name, kind, parent=city, level=OrgLevel.MUNICIPAL, line=line,
-                      superior=self.superior_for(line, OrgLevel.MUNICIPAL))
+            self.unit(
+                code,
+                name,
+                kind,
+                parent=city,
+                level=OrgLevel.MUNICIPAL,
+                line=line,
+                superior=self.superior_for(line, OrgLevel.MUNICIPAL),
+            )
 
-        group = self.unit("yx-leading-group", "云溪市智慧城市建设领导小组", OrgKind.LEADING_GROUP,
-                          parent=city, level=OrgLevel.MUNICIPAL)
-        office = self.unit("yx-smart-office", "云溪市智慧城市办公室", OrgKind.OFFICE, parent=group,
-                           level=OrgLevel.MUNICIPAL)
-        for plate, short in [("中共云溪市委网络安全和信息化委员会办公室", "市委网信办"),
-                             ("云溪市信息化工作办公室", "市信息办")]:
-            Nameplate.objects.get_or_create(unit=office, name=plate, defaults={
-                "short_name": short, "valid_from": datetime.date(2021, 3, 1)})
+        group = self.unit(
+            "yx-leading-group",
+            "云溪市智慧城市建设领导小组",
+            OrgKind.LEADING_GROUP,
+            parent=city,
+            level=OrgLevel.MUNICIPAL,
+        )
+        office = self.unit(
+            "yx-smart-office", "云溪市智慧城市办公室", OrgKind.OFFICE, parent=group, level=OrgLevel.MUNICIPAL
+        )
+        for plate, short in [
+            ("中共云溪市委网络安全和信息化委员会办公室", "市委网信办"),
+            ("云溪市信息化工作办公室", "市信息办"),
+        ]:
+            Nameplate.objects.get_or_create(
+                unit=office,
+                name=plate,
+                defaults={"short_name": short, "valid_from": datetime.date(2021, 3, 1)},
+            )
         Nameplate.objects.filter(unit=office, is_primary=True).update(short_name="智慧办")
 
         for code, name, division, departments, streets in DISTRICTS:
-            district = self.unit(code, name + "人民政府", OrgKind.GOVERNMENT, parent=city,
-                                 level=OrgLevel.DISTRICT, division_code=division)
+            district = self.unit(
+                code,
+                name + "人民政府",
+                OrgKind.GOVERNMENT,
+                parent=city,
+                level=OrgLevel.DISTRICT,
+                division_code=division,
+            )
             short = name.removeprefix("云溪市")
             for suffix, dept_name, kind, line in departments:
-                self.unit(f"{code}-{suffix}", short + dept_name, kind, parent=district,
-                          level=OrgLevel.DISTRICT, line=line,
-                          superior=self.superior_for(line, OrgLevel.DISTRICT))
+                self.unit(
+                    f"{code}-{suffix}",
+                    short + dept_name,
+                    kind,
+                    parent=district,
+                    level=OrgLevel.DISTRICT,
+                    line=line,
+                    superior=self.superior_for(line, OrgLevel.DISTRICT),
+                )
             for suffix, street_name in streets:
-                self.unit(f"{code}-{suffix}", short + street_name, OrgKind.GOVERNMENT,
-                          parent=district, level=OrgLevel.STREET, division_code=division)
+                self.unit(
+                    f"{code}-{suffix}",
+                    short + street_name,
+                    OrgKind.GOVERNMENT,
+                    parent=district,
+                    level=OrgLevel.STREET,
+                    division_code=division,
+                )
 
         for code, name, kind, org_body in ENTERPRISES:
             authority = "51" if kind == OrgKind.SOCIAL_ORG else "91"
@@ -251,16 +370,26 @@ class DemoLoader:
         ]
         for order, (role, person, title, unit_code) in enumerate(seats):
             LeadingGroupMember.objects.get_or_create(
-                group=group, person_name=person, role=role,
-                defaults={"title": title, "represents": OrgUnit.objects.get(code=unit_code),
-                          "sort_order": order},
+                group=group,
+                person_name=person,
+                role=role,
+                defaults={
+                    "title": title,
+                    "represents": OrgUnit.objects.get(code=unit_code),
+                    "sort_order": order,
+                },
             )
 
     def logins(self):
         for n, (username, full_name, kind, unit_code, title, roles) in enumerate(LOGINS):
             user, created = User.objects.get_or_create(
-                username=username, defaults={"full_name": full_name, "kind": kind,
-                                             "email": f"{username}@demo.smartcity.example"})
+                username=username,
+                defaults={
+                    "full_name": full_name,
+                    "kind": kind,
+                    "email": f"{username}@demo.smartcity.example",
+                },
+            )
             if created:
                 user.set_password(DEMO_PASSWORD)
                 if username == "admin":
@@ -270,7 +399,8 @@ class DemoLoader:
                 user.save()
             if unit_code:
                 position, _ = Position.objects.get_or_create(
-                    user=user, unit=OrgUnit.objects.get(code=unit_code), title=title)
+                    user=user, unit=OrgUnit.objects.get(code=unit_code), title=title
+                )
                 position.roles.add(*Role.objects.filter(code__in=roles))
 
 

@@ -11,16 +11,32 @@ from portal.models import UserKind
 
 
 def can_view_chart(user) -> bool:
-    return bool(user and user.is_authenticated and user.is_active
-                and (user.is_superuser or user.kind == UserKind.OFFICIAL))
+    return bool(
+        user
+        and user.is_authenticated
+        and user.is_active
+        and (user.is_superuser or user.kind == UserKind.OFFICIAL)
+    )
 
 
 def can_edit_chart(user) -> bool:
-    return bool(user and user.is_authenticated and user.is_active and (
-        user.is_superuser or (user.is_staff and user.has_perms([
-            "coordination.add_orgunit", "coordination.change_orgunit",
-        ]))
-    ))
+    return bool(
+        user
+        and user.is_authenticated
+        and user.is_active
+        and (
+            user.is_superuser
+            or (
+                user.is_staff
+                and user.has_perms(
+                    [
+                        "coordination.add_orgunit",
+                        "coordination.change_orgunit",
+                    ]
+                )
+            )
+        )
+    )
 
 
 def can_delete_units(user) -> bool:

@@ -31,8 +31,9 @@ def _with_parent(qs: QuerySet) -> QuerySet:
     parent = OrgUnit.objects.filter(
         path=Substr(OuterRef("path"), 1, Length(OuterRef("path")) - OrgUnit.steplen)
     )
-    return qs.annotate(parent_pk=Subquery(parent.values("pk")[:1]),
-                       parent_code=Subquery(parent.values("code")[:1]))
+    return qs.annotate(
+        parent_pk=Subquery(parent.values("pk")[:1]), parent_code=Subquery(parent.values("code")[:1])
+    )
 
 
 def org_units_visible(*, user) -> QuerySet[OrgUnit]:
@@ -56,8 +57,13 @@ def org_unit_list(*, user, filters: dict | None = None) -> QuerySet[OrgUnit]:
 def org_text_query(text: str) -> Q:
     """Match any nameplate, the unit's own name, its code, division code or USCC."""
     matching_plate = Nameplate.objects.filter(unit=OuterRef("pk"), name__icontains=text)
-    return (Q(name__icontains=text) | Q(code__iexact=text) | Q(division_code=text)
-            | Q(uscc__iexact=text) | Q(Exists(matching_plate)))
+    return (
+        Q(name__icontains=text)
+        | Q(code__iexact=text)
+        | Q(division_code=text)
+        | Q(uscc__iexact=text)
+        | Q(Exists(matching_plate))
+    )
 
 
 def org_unit_get(*, user, code: str) -> OrgUnit:
@@ -65,6 +71,9 @@ def org_unit_get(*, user, code: str) -> OrgUnit:
         return org_units_visible(user=user).select_related("line", "line_superior__line").get(code=code)
     except OrgUnit.DoesNotExist:
         raise Http404 from None
+
+
+DEFAULT_OPEN_DEPTH = 3
 
 
 @dataclass
@@ -98,9 +107,9 @@ def org_tree(*, user, text: str = "") -> list[TreeNode]:
         for cut in range(step, len(path), step):
             if ancestor := by_path.get(path[:cut]):
                 ancestor.open = True
-    if not matched_paths:
-        for node in roots:  # open the top two levels by default
-            node.open = True
+    if not matched_paths:  # open the top levels so the city's own bodies show at first sight
+        for node in by_path.values():
+            node.open = node.unit.depth <= DEFAULT_OPEN_DEPTH
     return roots
 
 
@@ -110,17 +119,17 @@ def org_unit_detail(*, user, code: str) -> dict:
     visible = org_units_visible(user=user)
     return {
         "unit": unit,
-        "ancestors": list(unit.get_ancestors()),
+        "ancestors": list(OrgUnit.objects.get_ancestors(unit)),
         "nameplates": list(unit.nameplates.all()),
-        "children": list(unit.get_children().select_related("line")),
+        "children": list(OrgUnit.objects.get_children(unit).select_related("line")),
         "line_inferiors": list(visible.filter(line_superior=unit).select_related("line").order_by("path")),
         "positions": list(
             Position.objects.filter(unit=unit, active=True)
-            .select_related("user").prefetch_related("roles").order_by("id")
+            .select_related("user")
+            .prefetch_related("roles")
+            .order_by("id")
         ),
-        "group_seats": list(
-            LeadingGroupMember.objects.filter(represents=unit).select_related("group")
-        ),
+        "group_seats": list(LeadingGroupMember.objects.filter(represents=unit).select_related("group")),
     }
 
 
@@ -152,6 +161,5 @@ def leading_group_detail(*, user, code: str) -> dict:
         raise Http404
     seats = list(group.group_members.select_related("represents", "user"))
     by_role = {role: [s for s in seats if s.role == role] for role in LeadingGroupRole.values}
-    office = [child for child in group.get_children() if child.kind == OrgKind.OFFICE]
-    return {"group": group, "seats": seats, "by_role": by_role, "office": office,
-            "roles": LeadingGroupRole}
+    office = list(OrgUnit.objects.get_children(group).filter(kind=OrgKind.OFFICE))
+    return {"group": group, "seats": seats, "by_role": by_role, "office": office, "roles": LeadingGroupRole}

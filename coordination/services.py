@@ -6,9 +6,9 @@ admins adding siblings at the same moment cannot compute the same materialised p
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from treebeard.exceptions import InvalidMoveToDescendant
 
 from coordination.models import LeadingGroupMember, Nameplate, OrgUnit, Position
@@ -17,8 +17,18 @@ from portal.errors import Conflict, DomainError
 # An arbitrary constant naming the PostgreSQL advisory lock that serialises tree structure writes.
 ORG_TREE_LOCK = 0x0A9_7EE
 
-UNIT_FIELDS = ["code", "name", "kind", "level", "division_code", "uscc", "line", "line_superior",
-               "active", "description"]
+UNIT_FIELDS = [
+    "code",
+    "name",
+    "kind",
+    "level",
+    "division_code",
+    "uscc",
+    "line",
+    "line_superior",
+    "active",
+    "description",
+]
 TREE_FIELDS = ["path", "depth", "numchild"]
 
 
@@ -52,26 +62,27 @@ def sync_primary_name(unit: OrgUnit) -> None:
 
 
 @transaction.atomic
-def org_unit_create(*, actor, parent: OrgUnit | None, data: dict,
-                    position: str = "last-child", sibling: OrgUnit | None = None) -> OrgUnit:
+def org_unit_create(*, actor, parent: OrgUnit | None, data: dict) -> OrgUnit:
     """Add a unit under `parent` (a root when None), validated, with its primary nameplate."""
     lock_tree()
     unit = OrgUnit(**{k: v for k, v in data.items() if k in UNIT_FIELDS})
     _validate(unit)
-    if sibling is not None:
-        sibling = OrgUnit.objects.get(pk=sibling.pk)
-        unit = sibling.add_sibling(position.replace("child", "sibling"), instance=unit)
-    elif parent is None:
-        unit = OrgUnit.add_root(instance=unit)
+    if parent is None:
+        unit = OrgUnit.objects.add_root(instance=unit)
     else:
         parent = OrgUnit.objects.get(pk=parent.pk)  # fresh numchild and path under the lock
-        unit = parent.add_child(instance=unit)
+        unit = OrgUnit.objects.add_child(parent, instance=unit)
     sync_primary_name(unit)
     return unit
 
 
+KEEP = object()  # sentinel: leave the unit where it is
+
+
 @transaction.atomic
-def org_unit_update(*, actor, unit: OrgUnit, data: dict) -> OrgUnit:
+def org_unit_update(*, actor, unit: OrgUnit, data: dict, parent=KEEP) -> OrgUnit:
+    """Change a unit's fields and, when `parent` is given (None = make it a root), move it too:
+    all or nothing."""
     unit = OrgUnit.objects.select_for_update().get(pk=unit.pk)
     name_changed = "name" in data and data["name"] != unit.name
     for key, value in data.items():
@@ -85,6 +96,8 @@ def org_unit_update(*, actor, unit: OrgUnit, data: dict) -> OrgUnit:
         plate.is_primary = True
         plate.save(update_fields=["is_primary"])
     sync_primary_name(unit)
+    if parent is not KEEP:
+        unit = org_unit_move(actor=actor, unit=unit, target=parent)
     return unit
 
 
@@ -94,33 +107,52 @@ def org_unit_move(*, actor, unit: OrgUnit, target: OrgUnit | None, position: str
     lock_tree()
     unit = OrgUnit.objects.get(pk=unit.pk)
     if target is None:
-        last_root = OrgUnit.get_last_root_node()
+        last_root = OrgUnit.objects.get_last_root_node()
         target, position = last_root, "last-sibling"
     else:
         target = OrgUnit.objects.get(pk=target.pk)
     if target.pk == unit.pk and position.endswith("child"):
         raise DomainError(_("A unit cannot be placed under itself."), field="parent")
     try:
-        unit.move(target, pos=position)
+        OrgUnit.objects.move(unit, target, pos=position)
     except InvalidMoveToDescendant:
-        raise DomainError(_("A unit cannot be moved under one of its own sub-units; that would "
-                            "make a cycle."), field="parent") from None
+        raise DomainError(
+            _("A unit cannot be moved under one of its own sub-units; that would make a cycle."),
+            field="parent",
+        ) from None
     return OrgUnit.objects.get(pk=unit.pk)
 
 
 def deletion_blockers(unit: OrgUnit) -> list[str]:
     """Why a unit cannot be deleted (empty when it can)."""
     reasons = []
-    if n := unit.get_children_count():
-        reasons.append(_("it has %(n)d sub-units; move or delete them first") % {"n": n})
+    if n := OrgUnit.objects.get_children_count(unit):
+        reasons.append(
+            ngettext(
+                "it has %(n)d sub-unit; move or delete it first",
+                "it has %(n)d sub-units; move or delete them first",
+                n,
+            )
+            % {"n": n}
+        )
     if n := Position.objects.filter(unit=unit).count():
-        reasons.append(_("%(n)d people hold positions in it") % {"n": n})
+        reasons.append(
+            ngettext("%(n)d person holds a position in it", "%(n)d people hold positions in it", n) % {"n": n}
+        )
     if n := LeadingGroupMember.objects.filter(group=unit).count():
-        reasons.append(_("it has %(n)d leading-group members") % {"n": n})
+        reasons.append(
+            ngettext("it has %(n)d leading-group member", "it has %(n)d leading-group members", n) % {"n": n}
+        )
     if n := LeadingGroupMember.objects.filter(represents=unit).count():
-        reasons.append(_("it is represented in a leading group (%(n)d seats)") % {"n": n})
+        reasons.append(
+            ngettext("it holds %(n)d seat in a leading group", "it holds %(n)d seats in leading groups", n)
+            % {"n": n}
+        )
     if n := OrgUnit.objects.filter(line_superior=unit).count():
-        reasons.append(_("it is the line superior of %(n)d units") % {"n": n})
+        reasons.append(
+            ngettext("it is the line superior of %(n)d unit", "it is the line superior of %(n)d units", n)
+            % {"n": n}
+        )
     return reasons
 
 
@@ -129,8 +161,10 @@ def org_unit_delete(*, actor, unit: OrgUnit) -> None:
     lock_tree()
     unit = OrgUnit.objects.get(pk=unit.pk)
     if reasons := deletion_blockers(unit):
-        raise Conflict(_("%(unit)s cannot be deleted: %(reasons)s.")
-                       % {"unit": unit.name, "reasons": _("; ").join(reasons)})
+        raise Conflict(
+            _("%(unit)s cannot be deleted: %(reasons)s.")
+            % {"unit": unit.name, "reasons": _("; ").join(reasons)}
+        )
     unit.delete()
 
 
@@ -138,15 +172,9 @@ def org_unit_delete(*, actor, unit: OrgUnit) -> None:
 def nameplate_set_primary(*, actor, nameplate: Nameplate) -> Nameplate:
     nameplate = Nameplate.objects.select_for_update().get(pk=nameplate.pk)
     Nameplate.objects.filter(unit_id=nameplate.unit_id, is_primary=True).exclude(pk=nameplate.pk).update(
-        is_primary=False)
+        is_primary=False
+    )
     nameplate.is_primary = True
     nameplate.save(update_fields=["is_primary"])
     sync_primary_name(nameplate.unit)
     return nameplate
-
-
-def validation_messages(exc: ValidationError) -> dict[str, list[str]]:
-    """Flatten a Django ValidationError into {field: [messages]} for reports and API bodies."""
-    if hasattr(exc, "error_dict"):
-        return {field: [str(m) for m in errors.messages] for field, errors in exc.error_dict.items()}
-    return {"__all__": [str(m) for m in exc.messages]}

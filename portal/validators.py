@@ -18,11 +18,44 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 # Province-level codes of GB/T 2260 (first two digits of a division code).
-PROVINCE_CODES = frozenset({
-    "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37",
-    "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64",
-    "65", "71", "81", "82",
-})
+PROVINCE_CODES = frozenset(
+    {
+        "11",
+        "12",
+        "13",
+        "14",
+        "15",
+        "21",
+        "22",
+        "23",
+        "31",
+        "32",
+        "33",
+        "34",
+        "35",
+        "36",
+        "37",
+        "41",
+        "42",
+        "43",
+        "44",
+        "45",
+        "46",
+        "50",
+        "51",
+        "52",
+        "53",
+        "54",
+        "61",
+        "62",
+        "63",
+        "64",
+        "65",
+        "71",
+        "81",
+        "82",
+    }
+)
 
 # GB 32100-2015 character set: digits and capitals without I, O, S, V, Z.
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -87,12 +120,16 @@ def check_org_code(code: str) -> list[str]:
         return [_("An organisation code has 9 characters; this one has %(n)d.") % {"n": len(code)}]
     bad = sorted({c for c in code[:8] if not (c.isdigit() or "A" <= c <= "Z")})
     if bad:
-        return [_("The organisation code contains characters that are not allowed: %(chars)s.")
-                % {"chars": " ".join(bad)}]
+        return [
+            _("The organisation code contains characters that are not allowed: %(chars)s.")
+            % {"chars": " ".join(bad)}
+        ]
     expected = org_code_check_char(code[:8])
     if code[8] != expected:
-        return [_("The organisation code's check character is %(got)s but should be %(want)s "
-                  "(GB 11714).") % {"got": code[8], "want": expected}]
+        return [
+            _("The organisation code's check character is %(got)s but should be %(want)s (GB 11714).")
+            % {"got": code[8], "want": expected}
+        ]
     return []
 
 
@@ -100,27 +137,39 @@ def check_uscc(value: str) -> list[str]:
     """All problems with a unified social credit code, in the order a reader would fix them."""
     code = (value or "").strip().upper()
     if len(code) != 18:
-        return [_("A unified social credit code has 18 characters; this one has %(n)d.")
-                % {"n": len(code)}]
+        return [_("A unified social credit code has 18 characters; this one has %(n)d.") % {"n": len(code)}]
     bad = sorted({c for c in code if c not in USCC_ALPHABET})
     if bad:
-        return [_("The code contains characters that are not allowed (I, O, S, V, Z and "
-                  "punctuation are never used): %(chars)s.") % {"chars": " ".join(bad)}]
+        return [
+            _(
+                "The code contains characters that are not allowed (I, O, S, V, Z and "
+                "punctuation are never used): %(chars)s."
+            )
+            % {"chars": " ".join(bad)}
+        ]
     problems = []
     authority, org_type = code[0], code[1]
     if authority not in USCC_AUTHORITY_TYPES:
         problems.append(_("%(c)s is not a registration authority code (position 1).") % {"c": authority})
     elif org_type not in USCC_AUTHORITY_TYPES[authority]:
-        problems.append(_("%(t)s is not an organisation type of registration authority %(a)s "
-                          "(position 2).") % {"t": org_type, "a": authority})
+        problems.append(
+            _("%(t)s is not an organisation type of registration authority %(a)s (position 2).")
+            % {"t": org_type, "a": authority}
+        )
     if any(msg for msg in check_division_code(code[2:8])):
-        problems.append(_("Positions 3-8 must be a GB/T 2260 division code; %(d)s is not.")
-                        % {"d": code[2:8]})
+        problems.append(
+            _("Positions 3-8 must be a GB/T 2260 division code; %(d)s is not.") % {"d": code[2:8]}
+        )
     problems.extend(check_org_code(code[8:17]))
     expected = uscc_check_char(code[:17])
     if code[17] != expected:
-        problems.append(_("The check character (position 18) is %(got)s but should be %(want)s; "
-                          "a character may have been mistyped.") % {"got": code[17], "want": expected})
+        problems.append(
+            _(
+                "The check character (position 18) is %(got)s but should be %(want)s; "
+                "a character may have been mistyped."
+            )
+            % {"got": code[17], "want": expected}
+        )
     return problems
 
 
@@ -144,14 +193,16 @@ def check_id_number(value: str, *, today: datetime.date | None = None) -> list[s
             problems.append(_("The date of birth %(d)s is not plausible.") % {"d": born.isoformat()})
     expected = id_number_check_char(code[:17])
     if code[17] != expected:
-        problems.append(_("The check character is %(got)s but should be %(want)s; a digit may have "
-                          "been mistyped.") % {"got": code[17], "want": expected})
+        problems.append(
+            _("The check character is %(got)s but should be %(want)s; a digit may have been mistyped.")
+            % {"got": code[17], "want": expected}
+        )
     return problems
 
 
 def _raise(problems: list[str], code: str) -> None:
     if problems:
-        raise ValidationError(problems, code=code)
+        raise ValidationError([ValidationError(problem, code=code) for problem in problems])
 
 
 def validate_uscc(value: str) -> None:

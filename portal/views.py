@@ -36,8 +36,7 @@ def _check_broker() -> dict:
             transport = conn.transport_cls
     except Exception as exc:  # noqa: BLE001
         return {"ok": False, "error": exc.__class__.__name__}
-    return {"ok": True, "transport": str(transport),
-            "ms": round((time.monotonic() - started) * 1000, 1)}
+    return {"ok": True, "transport": str(transport), "ms": round((time.monotonic() - started) * 1000, 1)}
 
 
 @never_cache

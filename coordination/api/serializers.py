@@ -23,17 +23,36 @@ class NameplateOutput(serializers.ModelSerializer):
 class OrgUnitOutput(serializers.ModelSerializer):
     line = serializers.SlugRelatedField(slug_field="code", read_only=True)
     line_superior = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    parent = serializers.CharField(source="parent_code", read_only=True, allow_null=True,
-                                   help_text=_("Code of the territorial parent; null for a root."))
+    parent = serializers.CharField(
+        source="parent_code",
+        read_only=True,
+        allow_null=True,
+        help_text=_("Code of the territorial parent; null for a root."),
+    )
     nameplates = NameplateOutput(many=True, read_only=True)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     level_display = serializers.CharField(source="get_level_display", read_only=True, allow_null=True)
 
     class Meta:
         model = OrgUnit
-        fields = ["code", "name", "kind", "kind_display", "level", "level_display", "depth",
-                  "parent", "division_code", "uscc", "line", "line_superior", "active",
-                  "description", "nameplates", "updated_at"]
+        fields = [
+            "code",
+            "name",
+            "kind",
+            "kind_display",
+            "level",
+            "level_display",
+            "depth",
+            "parent",
+            "division_code",
+            "uscc",
+            "line",
+            "line_superior",
+            "active",
+            "description",
+            "nameplates",
+            "updated_at",
+        ]
 
 
 class OrgUnitInput(serializers.Serializer):
@@ -46,13 +65,19 @@ class OrgUnitInput(serializers.Serializer):
     level = serializers.ChoiceField(choices=OrgLevel.choices, required=False, allow_null=True)
     division_code = serializers.CharField(max_length=6, required=False, allow_blank=True)
     uscc = serializers.CharField(max_length=18, required=False, allow_blank=True)
-    line = serializers.SlugRelatedField(slug_field="code", queryset=FunctionalLine.objects.all(),
-                                        required=False, allow_null=True)
-    line_superior = serializers.SlugRelatedField(slug_field="code", queryset=OrgUnit.objects.all(),
-                                                 required=False, allow_null=True)
-    parent = serializers.SlugRelatedField(slug_field="code", queryset=OrgUnit.objects.all(),
-                                          required=False, allow_null=True,
-                                          help_text=_("Code of the parent unit; omit for a root."))
+    line = serializers.SlugRelatedField(
+        slug_field="code", queryset=FunctionalLine.objects.all(), required=False, allow_null=True
+    )
+    line_superior = serializers.SlugRelatedField(
+        slug_field="code", queryset=OrgUnit.objects.all(), required=False, allow_null=True
+    )
+    parent = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=OrgUnit.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text=_("Code of the parent unit; omit for a root."),
+    )
     active = serializers.BooleanField(required=False, default=True)
     description = serializers.CharField(required=False, allow_blank=True)
 

@@ -23,8 +23,9 @@ class OrgUnitFilter(django_filters.FilterSet):
     level = django_filters.TypedChoiceFilter(choices=OrgLevel.choices, coerce=int)
     line = django_filters.CharFilter(field_name="line__code", help_text=_("Functional line code."))
     parent = django_filters.CharFilter(method="filter_parent", help_text=_("Code of the parent unit."))
-    q = django_filters.CharFilter(method="filter_text",
-                                  help_text=_("Text: any nameplate, code, division code or USCC."))
+    q = django_filters.CharFilter(
+        method="filter_text", help_text=_("Text: any nameplate, code, division code or USCC.")
+    )
     active = django_filters.BooleanFilter()
 
     class Meta:
@@ -80,11 +81,8 @@ class OrgUnitViewSet(viewsets.ModelViewSet):
         serializer = OrgUnitUpdateInput(data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        moving = "parent" in data
-        parent = data.pop("parent", None)
-        unit = services.org_unit_update(actor=request.user, unit=unit, data=data)
-        if moving:
-            unit = services.org_unit_move(actor=request.user, unit=unit, target=parent)
+        parent = data.pop("parent", services.KEEP)
+        unit = services.org_unit_update(actor=request.user, unit=unit, data=data, parent=parent)
         return self._output(unit)
 
     @extend_schema(request=OrgUnitUpdateInput, responses={200: OrgUnitOutput})
@@ -107,4 +105,5 @@ class LeadingGroupViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     def get_queryset(self):
         members = LeadingGroupMember.objects.select_related("represents").order_by("sort_order", "id")
         return selectors.leading_groups(user=self.request.user).prefetch_related(
-            Prefetch("group_members", queryset=members))
+            Prefetch("group_members", queryset=members)
+        )

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from treebeard.mp_tree import MP_Node
 
 from portal.validators import validate_division_code, validate_uscc
@@ -28,7 +29,13 @@ class OrgKind(models.TextChoices):
     SOCIAL_ORG = "social_org", _("Social organisation")
 
 
-GOVERNMENT_KINDS = (OrgKind.PARTY_COMMITTEE, OrgKind.GOVERNMENT, OrgKind.DEPARTMENT, OrgKind.BUREAU, OrgKind.OFFICE)
+GOVERNMENT_KINDS = (
+    OrgKind.PARTY_COMMITTEE,
+    OrgKind.GOVERNMENT,
+    OrgKind.DEPARTMENT,
+    OrgKind.BUREAU,
+    OrgKind.OFFICE,
+)
 
 
 class OrgLevel(models.IntegerChoices):
@@ -59,26 +66,50 @@ class FunctionalLine(models.Model):
 
 class OrgUnit(MP_Node):
     code = models.SlugField(
-        _("unit code"), max_length=64, unique=True,
+        _("unit code"),
+        max_length=64,
+        unique=True,
         help_text=_("Stable key used by imports, exports and the API, e.g. city-health."),
     )
     name = models.CharField(
-        _("name"), max_length=200, db_index=True,
+        _("name"),
+        max_length=200,
+        db_index=True,
         help_text=_("The primary nameplate; kept in step with it."),
     )
     kind = models.CharField(_("kind"), max_length=16, choices=OrgKind.choices, db_index=True)
-    level = models.PositiveSmallIntegerField(_("level"), choices=OrgLevel.choices, null=True,
-                                             blank=True, db_index=True)
-    division_code = models.CharField(_("division code"), max_length=6, blank=True,
-                                     validators=[validate_division_code],
-                                     help_text=_("GB/T 2260, six digits."))
-    uscc = models.CharField(_("unified social credit code"), max_length=18, blank=True,
-                            validators=[validate_uscc], help_text=_("GB 32100-2015, 18 characters."))
-    line = models.ForeignKey(FunctionalLine, verbose_name=_("functional line"), null=True,
-                             blank=True, on_delete=models.PROTECT, related_name="units")
+    level = models.PositiveSmallIntegerField(
+        _("level"), choices=OrgLevel.choices, null=True, blank=True, db_index=True
+    )
+    division_code = models.CharField(
+        _("division code"),
+        max_length=6,
+        blank=True,
+        validators=[validate_division_code],
+        help_text=_("GB/T 2260, six digits."),
+    )
+    uscc = models.CharField(
+        _("unified social credit code"),
+        max_length=18,
+        blank=True,
+        validators=[validate_uscc],
+        help_text=_("GB 32100-2015, 18 characters."),
+    )
+    line = models.ForeignKey(
+        FunctionalLine,
+        verbose_name=_("functional line"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="units",
+    )
     line_superior = models.ForeignKey(
-        "self", verbose_name=_("line superior"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="line_inferiors",
+        "self",
+        verbose_name=_("line superior"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="line_inferiors",
         help_text=_("The unit of the same line one level up, e.g. the provincial health commission."),
     )
     active = models.BooleanField(_("active"), default=True)
@@ -132,9 +163,7 @@ class OrgUnit(MP_Node):
             if "line_superior" not in errors and (
                 self.level is None or superior.level is None or superior.level != self.level - 1
             ):
-                errors["line_superior"] = _(
-                    "The line superior must sit exactly one level above this unit."
-                )
+                errors["line_superior"] = _("The line superior must sit exactly one level above this unit.")
         if errors:
             raise ValidationError(errors)
 
@@ -142,8 +171,9 @@ class OrgUnit(MP_Node):
 class Nameplate(models.Model):
     """One of a unit's names (e.g. 网信办 / 信息办 / 智慧办), valid for a period."""
 
-    unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="nameplates",
-                             verbose_name=_("unit"))
+    unit = models.ForeignKey(
+        OrgUnit, on_delete=models.CASCADE, related_name="nameplates", verbose_name=_("unit")
+    )
     name = models.CharField(_("name"), max_length=200, db_index=True)
     short_name = models.CharField(_("short name"), max_length=64, blank=True)
     is_primary = models.BooleanField(_("primary"), default=False)
@@ -155,11 +185,13 @@ class Nameplate(models.Model):
         verbose_name = _("nameplate")
         verbose_name_plural = _("nameplates")
         constraints = [
-            models.UniqueConstraint(fields=["unit"], condition=Q(is_primary=True),
-                                    name="nameplate_one_primary"),
+            models.UniqueConstraint(
+                fields=["unit"], condition=Q(is_primary=True), name="nameplate_one_primary"
+            ),
             models.UniqueConstraint(fields=["unit", "name"], name="nameplate_unique_name"),
             models.CheckConstraint(
-                condition=Q(valid_until__isnull=True) | Q(valid_from__isnull=True)
+                condition=Q(valid_until__isnull=True)
+                | Q(valid_from__isnull=True)
                 | Q(valid_until__gte=F("valid_from")),
                 name="nameplate_valid_period",
             ),
@@ -185,7 +217,7 @@ class RoleCode(models.TextChoices):
     OFFICE_COORDINATOR = "office_coordinator", _("Office coordinator")
     REPRESENTATIVE = "representative", _("Organisation representative")
     INTERMEDIARY = "intermediary", _("Intermediary staff")
-    EVALUATOR = "evaluator", _("Evaluator")
+    EVALUATOR = "evaluator", pgettext_lazy("role", "Evaluator")
 
 
 class Role(models.Model):
@@ -205,10 +237,12 @@ class Role(models.Model):
 class Position(models.Model):
     """A user's post in a unit: a title and the roles that drive permissions."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="positions", verbose_name=_("user"))
-    unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="positions",
-                             verbose_name=_("unit"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="positions", verbose_name=_("user")
+    )
+    unit = models.ForeignKey(
+        OrgUnit, on_delete=models.PROTECT, related_name="positions", verbose_name=_("unit")
+    )
     title = models.CharField(_("title"), max_length=100)
     roles = models.ManyToManyField(Role, blank=True, related_name="positions", verbose_name=_("roles"))
     active = models.BooleanField(_("active"), default=True)
@@ -242,18 +276,32 @@ class LeadingGroupMember(models.Model):
     of the implementing company), and the represented unit may be an enterprise.
     """
 
-    group = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="group_members",
-                              limit_choices_to={"kind": OrgKind.LEADING_GROUP},
-                              verbose_name=_("leading group"))
+    group = models.ForeignKey(
+        OrgUnit,
+        on_delete=models.CASCADE,
+        related_name="group_members",
+        limit_choices_to={"kind": OrgKind.LEADING_GROUP},
+        verbose_name=_("leading group"),
+    )
     role = models.CharField(_("role"), max_length=16, choices=LeadingGroupRole.choices)
     person_name = models.CharField(_("person"), max_length=100)
-    title = models.CharField(_("title"), max_length=100, blank=True,
-                             help_text=_("e.g. Deputy party secretary, Mayor, General manager."))
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                             on_delete=models.SET_NULL, related_name="group_seats",
-                             verbose_name=_("user account"))
-    represents = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="group_seats",
-                                   verbose_name=_("represents"))
+    title = models.CharField(
+        _("title"),
+        max_length=100,
+        blank=True,
+        help_text=_("e.g. Deputy party secretary, Mayor, General manager."),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="group_seats",
+        verbose_name=_("user account"),
+    )
+    represents = models.ForeignKey(
+        OrgUnit, on_delete=models.PROTECT, related_name="group_seats", verbose_name=_("represents")
+    )
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
@@ -261,8 +309,9 @@ class LeadingGroupMember(models.Model):
         verbose_name = _("leading-group member")
         verbose_name_plural = _("leading-group members")
         constraints = [
-            models.UniqueConstraint(fields=["group", "person_name", "role"],
-                                    name="leadinggroupmember_unique"),
+            models.UniqueConstraint(
+                fields=["group", "person_name", "role"], name="leadinggroupmember_unique"
+            ),
         ]
 
     def __str__(self):

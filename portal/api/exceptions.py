@@ -15,8 +15,7 @@ def exception_handler(exc, context):
         return Response(body, status=exc.status_code)
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
-            body = {field: [str(m) for m in errs.messages if m]
-                    for field, errs in exc.error_dict.items()}
+            body = {field: [str(m) for m in messages if m] for field, messages in exc.message_dict.items()}
             body = {("non_field_errors" if k == "__all__" else k): v for k, v in body.items()}
         else:
             body = {"non_field_errors": [str(m) for m in exc.messages]}

@@ -8,6 +8,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal.validators import validate_id_number
 
@@ -17,18 +18,22 @@ class UserKind(models.TextChoices):
     CITIZEN = "citizen", _("Citizen applicant")
     ENTERPRISE = "enterprise", _("Enterprise applicant")
     INTERMEDIARY = "intermediary", _("Intermediary")
-    EVALUATOR = "evaluator", _("Evaluator")
+    EVALUATOR = "evaluator", pgettext_lazy("user kind", "Evaluator")
 
 
 class User(AbstractUser):
     """A person who logs in. Chinese names are not split, so `full_name` replaces first/last."""
 
-    kind = models.CharField(_("kind"), max_length=16, choices=UserKind.choices,
-                            default=UserKind.CITIZEN, db_index=True)
+    kind = models.CharField(
+        _("kind"), max_length=16, choices=UserKind.choices, default=UserKind.CITIZEN, db_index=True
+    )
     full_name = models.CharField(_("full name"), max_length=100, blank=True)
     phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
     id_number = models.CharField(
-        _("resident ID number"), max_length=18, blank=True, validators=[validate_id_number],
+        _("resident ID number"),
+        max_length=18,
+        blank=True,
+        validators=[validate_id_number],
         help_text=_("Citizens only: 18 characters, GB 11643 check character."),
     )
 
@@ -36,8 +41,9 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         constraints = [
-            models.UniqueConstraint(fields=["id_number"], condition=~Q(id_number=""),
-                                    name="user_id_number_unique"),
+            models.UniqueConstraint(
+                fields=["id_number"], condition=~Q(id_number=""), name="user_id_number_unique"
+            ),
         ]
 
     def __str__(self):

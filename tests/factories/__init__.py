@@ -80,6 +80,7 @@ class NameplateFactory(factory.django.DjangoModelFactory):
 class PositionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Position
+        skip_postgeneration_save = True
 
     user = factory.SubFactory(OfficialFactory)
     unit = factory.SubFactory(OrgUnitFactory)
