@@ -17,7 +17,7 @@ class UserAdmin(BaseUserAdmin):
     ordering = ["username"]
     fieldsets = [
         (None, {"fields": ["username", "password"]}),
-        (_("Person"), {"fields": ["full_name", "kind", "email", "phone", "id_number"]}),
+        (_("Person"), {"fields": ["full_name", "kind", "email", "phone", "id_number", "language"]}),
         (
             _("Permissions"),
             {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},

@@ -46,6 +46,10 @@ INSTALLED_APPS = [
     "treebeard",
     "django_celery_beat",
     "portal",
+    "portal.workcal",
+    "portal.audit",
+    "portal.notifications",
+    "portal.clocks",
     "coordination",
     "approvals",
     "operations",
@@ -59,6 +63,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "portal.audit.middleware.RequestContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]

@@ -4,6 +4,7 @@ What a user may do in a unit comes from their positions in the organisation char
 (coordination.Position); the user row only says what kind of person they are.
 """
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
@@ -29,6 +30,13 @@ class User(AbstractUser):
     )
     full_name = models.CharField(_("full name"), max_length=100, blank=True)
     phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("Language of e-mails and text messages sent to this person."),
+    )
     id_number = models.CharField(
         _("resident ID number"),
         max_length=18,

@@ -1,0 +1,1 @@
+"""Signal receivers of the clocks app (filled in with the clock ledger)."""
