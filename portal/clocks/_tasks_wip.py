@@ -1,0 +1,86 @@
+"""Celery tasks of the clocks app: thin, id-based, safe to run twice (DESIGN.md §4.4)."""
+
+from __future__ import annotations
+
+import datetime
+import logging
+
+from celery import shared_task
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.workcal import days as workdays
+
+from . import conf, services
+from .models import Clock, ClockState, RecomputeRequest
+
+log = logging.getLogger(__name__)
+
+
+def dispatch(task, *args) -> bool:
+    """Queue a task without ever failing the caller: when the broker is down the work stays recorded
+    in the database and the periodic sweep picks it up."""
+    try:
+        task.apply_async(args=args, retry=False)
+    except Exception as exc:  # noqa: BLE001 - any broker error; the sweep is the safety net
+        log.warning("Could not queue %s%s: %s; the periodic sweep will retry.", task.name, args, exc)
+        return False
+    return True
+
+
+def _iter_ids(queryset):
+    """Primary keys in batches, so a sweep over millions of clocks holds no long transaction."""
+    last = 0
+    while True:
+        ids = list(queryset.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[: conf.BATCH_SIZE])
+        if not ids:
+            return
+        yield from ids
+        last = ids[-1]
+
+
+def sweep(today: datetime.date | None = None, *, force: bool = False) -> dict:
+    """Update every clock whose signal is due to change by `today`, and notify once per level.
+
+    Only the clocks with `next_check_on <= today` are read (a partial index), so the cost follows
+    the number of clocks changing signal, not the number of clocks. Runs on working days unless
+    forced: a signal that changed over a weekend is reported on the next working day.
+    """
+    today = today or timezone.localdate()
+    if not force and not workdays.is_workday(today):
+        return {"skipped": True, "changed": 0}
+    changed = 0
+    for clock_id in _iter_ids(Clock.objects.filter(next_check_on__lte=today)):
+        changed += services.clock_recompute(clock_id=clock_id, today=today)
+    for request_id in RecomputeRequest.objects.filter(done_at__isnull=True).values_list("pk", flat=True):
+        recompute_for_request(request_id)
+    return {"skipped": False, "changed": changed}
+
+
+def recompute_for_request(request_id: int) -> int:
+    """Recompute every open clock whose span touches the changed years; mark the request done."""
+    request = RecomputeRequest.objects.filter(pk=request_id, done_at__isnull=True).first()
+    if request is None:
+        return 0
+    years = sorted(int(y) for y in request.years)
+    first, last = datetime.date(years[0], 1, 1), datetime.date(years[-1], 12, 31)
+    affected = Clock.objects.filter(
+        Q(state__in=[ClockState.RUNNING, ClockState.PAUSED]), started_on__lte=last, due_date__gte=first
+    )
+    reason = _("The working-day calendar for %(years)s changed.") % {"years": ", ".join(map(str, years))}
+    changed = sum(services.clock_recompute(clock_id=pk, reason=reason) for pk in _iter_ids(affected))
+    RecomputeRequest.objects.filter(pk=request.pk, done_at__isnull=True).update(
+        done_at=timezone.now(), clocks_changed=changed
+    )
+    return changed
+
+
+@shared_task(name="clocks.sweep_signals", acks_late=True)
+def sweep_signals_task(force: bool = False) -> dict:
+    return sweep(force=force)
+
+
+@shared_task(name="clocks.recompute_for_request", acks_late=True)
+def recompute_for_request_task(request_id: int) -> int:
+    return recompute_for_request(request_id)

@@ -1,0 +1,12 @@
+"""Settings of the clocks app, with their defaults and legal basis."""
+
+from decimal import Decimal
+
+from django.conf import settings
+
+# DOMAIN.md §3 (electronic supervision, [local]): yellow when the working days left are at most
+# max(2, ceil(20% × limit)). Cities configure their own numbers; each clock may override them.
+YELLOW_MIN_DAYS = int(getattr(settings, "CLOCK_YELLOW_MIN_DAYS", 2))
+YELLOW_RATIO = Decimal(str(getattr(settings, "CLOCK_YELLOW_RATIO", "0.20")))
+# How many clocks one sweep or recomputation transaction handles.
+BATCH_SIZE = int(getattr(settings, "CLOCK_BATCH_SIZE", 500))

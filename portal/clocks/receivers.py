@@ -1,1 +1,0 @@
-"""Signal receivers of the clocks app (filled in with the clock ledger)."""

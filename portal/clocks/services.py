@@ -1,0 +1,240 @@
+"""Every write to a clock: one function per use case (DESIGN.md §4.1).
+
+Each service locks the clock row, appends to the ledger, recomputes the derived fields from the
+ledger and the calendar, records an audit event and, when the signal or the due date changed,
+tells the responsible people through the notification outbox — all in one transaction.
+
+Who is responsible is the subject's business: a subject model may define
+``clock_recipients(self, clock) -> iterable of users``; otherwise the clock's owner is told.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.audit.services import audit_record
+from portal.errors import DomainError, TransitionNotAllowed
+from portal.notifications.services import notify
+
+from . import conf, ledger
+from .models import Clock, ClockEvent, ClockState, EventKind, Signal
+
+DERIVED = ["state", "started_on", "stopped_on", "extension_days", "paused_days", "consumed_days", "due_date",
+           "due_provisional", "signal", "next_check_on", "finished_late"]
+
+
+def local_today() -> datetime.date:
+    return timezone.localdate()
+
+
+def _entries(clock: Clock) -> list[ledger.Entry]:
+    return ledger.entries_from(clock.events.order_by("id").only("kind", "on", "days", "expected_days"))
+
+
+def evaluate(clock: Clock, *, today: datetime.date | None = None,
+             entries: list[ledger.Entry] | None = None) -> ledger.Result:
+    """The clock's state as of `today`, from its ledger (or the given entries) and the calendar."""
+    return ledger.compute(
+        entries if entries is not None else _entries(clock),
+        limit=clock.limit_days,
+        today=today or local_today(),
+        min_days=clock.yellow_min_days if clock.yellow_min_days is not None else conf.YELLOW_MIN_DAYS,
+        ratio=clock.yellow_ratio if clock.yellow_ratio is not None else conf.YELLOW_RATIO,
+    )
+
+
+def _snapshot(clock: Clock) -> dict:
+    return {name: getattr(clock, name) for name in DERIVED}
+
+
+def recipients(clock: Clock) -> list:
+    method = getattr(clock.subject, "clock_recipients", None)
+    people = list(method(clock)) if method else []
+    if not people and clock.owner_id:
+        people = [clock.owner]
+    return [p for p in people if p is not None and p.is_active]
+
+
+def _subject_url(clock: Clock) -> str:
+    get_url = getattr(clock.subject, "get_absolute_url", None)
+    return get_url() if get_url else ""
+
+
+def _apply(clock: Clock, result: ledger.Result, today: datetime.date) -> tuple[bool, datetime.date | None]:
+    """Store the derived fields; return (signal changed, the previous due date if it moved)."""
+    signal_changed = clock.pk is None or result.signal != clock.signal
+    old_due = clock.due_date if clock.pk and clock.due_date != result.due_date else None
+    for name in DERIVED:
+        setattr(clock, name, getattr(result, name))
+    if signal_changed:
+        clock.signal_since = today
+    clock.save()
+    return signal_changed, old_due
+
+
+def _tell_signal(clock: Clock, result: ledger.Result) -> None:
+    """Push yellow and red (once per clock, level and due date); other levels are only shown."""
+    if clock.signal not in (Signal.YELLOW, Signal.RED):
+        return
+    notify(
+        recipients=recipients(clock),
+        kind="deadline_signal",
+        key=f"clock:{clock.pk}:{clock.signal}:{clock.due_date.isoformat()}",
+        url=_subject_url(clock),
+        subject=clock,
+        context={
+            "subject_label": clock.label,
+            "level": clock.signal.upper(),
+            "due_date": clock.due_date.isoformat(),
+            "remaining_days": result.remaining_days,
+            "due_provisional": clock.due_provisional,
+        },
+    )
+
+
+def _tell_due_changed(clock: Clock, old_due: datetime.date, reason: str) -> None:
+    notify(
+        recipients=recipients(clock),
+        kind="deadline_changed",
+        key=f"clock:{clock.pk}:due:{old_due.isoformat()}:{clock.due_date.isoformat()}",
+        url=_subject_url(clock),
+        subject=clock,
+        context={
+            "subject_label": clock.label,
+            "old_due": old_due.isoformat(),
+            "new_due": clock.due_date.isoformat(),
+            "reason": reason,
+            "due_provisional": clock.due_provisional,
+        },
+    )
+
+
+def _user_or_none(actor):
+    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+
+
+def _append(clock: Clock, *, actor, kind: str, on: datetime.date | None, action: str, reason: str = "",
+            **fields) -> Clock:
+    """Append one event to a clock, recompute, audit and notify (inside the caller's atomic block)."""
+    today = local_today()
+    on = on or today
+    last = clock.events.order_by("-id").first()
+    if last and on < last.on:
+        raise DomainError(_("An event cannot be dated before the previous one (%(date)s).")
+                          % {"date": last.on.isoformat()}, field="on")
+    before = _snapshot(clock)
+    ClockEvent.objects.create(clock=clock, kind=kind, on=on, actor=_user_or_none(actor), reason=reason, **fields)
+    result = evaluate(clock, today=today)
+    signal_changed, _old_due = _apply(clock, result, today)
+    audit_record(actor=actor, action=action, obj=clock, before=before, after=_snapshot(clock), reason=reason)
+    if signal_changed:
+        _tell_signal(clock, result)
+    return clock
+
+
+def _lock(clock: Clock) -> Clock:
+    return Clock.objects.select_for_update().get(pk=clock.pk)
+
+
+@transaction.atomic
+def clock_start(*, subject, limit_days: int, actor=None, purpose: str = "limit", label: str = "", owner=None,
+                start_on: datetime.date | None = None, yellow_min_days: int | None = None,
+                yellow_ratio=None) -> Clock:
+    """Start a clock for `subject`. A subject runs at most one clock per purpose."""
+    if limit_days is None or int(limit_days) < 1:
+        raise DomainError(_("A time limit must be at least one working day."), field="limit_days")
+    today = local_today()
+    start_on = start_on or today
+    subject_type = ContentType.objects.get_for_model(subject)
+    if Clock.objects.filter(subject_type=subject_type, subject_id=str(subject.pk), purpose=purpose).exists():
+        raise TransitionNotAllowed(_("This clock has already been started."))
+    clock = Clock(subject_type=subject_type, subject_id=str(subject.pk), purpose=purpose,
+                  label=(label or str(subject))[:200], owner=owner, limit_days=int(limit_days),
+                  yellow_min_days=yellow_min_days, yellow_ratio=yellow_ratio)
+    result = evaluate(clock, today=today, entries=[ledger.Entry(kind=EventKind.START, on=start_on)])
+    _apply(clock, result, today)
+    ClockEvent.objects.create(clock=clock, kind=EventKind.START, on=start_on, actor=_user_or_none(actor))
+    audit_record(actor=actor, action="clock.start", obj=clock, after=_snapshot(clock))
+    _tell_signal(clock, result)
+    return clock
+
+
+@transaction.atomic
+def clock_pause(*, clock: Clock, actor, reason: str, legal_basis: str, expected_days: int | None = None,
+                on: datetime.date | None = None) -> Clock:
+    """Stop the clock for a lawful special procedure (hearing, tender, inspection, expert review ...)."""
+    clock = _lock(clock)
+    if clock.state != ClockState.RUNNING:
+        raise TransitionNotAllowed(_("Only a running clock can be paused."))
+    if not reason.strip() or not legal_basis.strip():
+        raise DomainError(_("A pause needs a reason and its legal basis; the applicant is told both."),
+                          field="reason")
+    return _append(clock, actor=actor, kind=EventKind.PAUSE, on=on, action="clock.pause", reason=reason,
+                   legal_basis=legal_basis, expected_days=expected_days)
+
+
+@transaction.atomic
+def clock_resume(*, clock: Clock, actor, on: datetime.date | None = None, reason: str = "") -> Clock:
+    clock = _lock(clock)
+    if clock.state != ClockState.PAUSED:
+        raise TransitionNotAllowed(_("Only a paused clock can be resumed."))
+    return _append(clock, actor=actor, kind=EventKind.RESUME, on=on, action="clock.resume", reason=reason)
+
+
+@transaction.atomic
+def clock_extend(*, clock: Clock, actor, days: int, approved_by, reason: str,
+                 on: datetime.date | None = None) -> Clock:
+    """Extend the limit by `days` working days, approved by the person the law names.
+
+    How many days a subject may be extended by is the subject's rule (e.g. an approval item's
+    configuration); the clock only insists that an extension is positive, approved and reasoned.
+    """
+    clock = _lock(clock)
+    if clock.state == ClockState.STOPPED:
+        raise TransitionNotAllowed(_("A stopped clock cannot be extended."))
+    if not days or int(days) < 1:
+        raise DomainError(_("An extension is at least one working day."), field="days")
+    if approved_by is None:
+        raise DomainError(_("An extension must be approved by the head of the authority."), field="approved_by")
+    if not reason.strip():
+        raise DomainError(_("An extension needs a reason; it is sent to the applicant."), field="reason")
+    return _append(clock, actor=actor, kind=EventKind.EXTEND, on=on, action="clock.extend", reason=reason,
+                   days=int(days), approved_by=approved_by)
+
+
+@transaction.atomic
+def clock_stop(*, clock: Clock, actor, on: datetime.date | None = None, reason: str = "") -> Clock:
+    clock = _lock(clock)
+    if clock.state == ClockState.STOPPED:
+        raise TransitionNotAllowed(_("This clock has already stopped."))
+    return _append(clock, actor=actor, kind=EventKind.STOP, on=on, action="clock.stop", reason=reason)
+
+
+@transaction.atomic
+def clock_recompute(*, clock_id: int, today: datetime.date | None = None, reason: str = "") -> bool:
+    """Recompute one clock from its ledger and the calendar as it is now.
+
+    Tells the responsible people when the due date moved (e.g. the calendar changed) or the
+    signal changed. Returns whether anything changed. Safe to run twice.
+    """
+    clock = Clock.objects.select_for_update().filter(pk=clock_id).first()
+    if clock is None:
+        return False
+    today = today or local_today()
+    before = _snapshot(clock)
+    result = evaluate(clock, today=today)
+    if all(getattr(result, name) == before[name] for name in DERIVED):
+        return False
+    signal_changed, old_due = _apply(clock, result, today)
+    audit_record(actor=None, action="clock.recompute", obj=clock, before=before, after=_snapshot(clock),
+                 reason=reason)
+    if old_due is not None:
+        _tell_due_changed(clock, old_due, reason)
+    if signal_changed:
+        _tell_signal(clock, result)
+    return True
