@@ -44,7 +44,12 @@ class OrgUnitForm(MoveNodeForm):
         moved = bool({"treebeard_ref_node", "treebeard_position"} & set(self.changed_data))
         try:
             if self.instance._state.adding:
-                unit = services.org_unit_create(actor=self.actor, parent=None, data=data)
+                # Created straight under its future parent, so its first audit event says where;
+                # then placed among its siblings.
+                parent = None
+                if reference is not None:
+                    parent = reference if position == "first-child" else OrgUnit.objects.get_parent(reference)
+                unit = services.org_unit_create(actor=self.actor, parent=parent, data=data)
                 if reference is not None:
                     unit = services.org_unit_move(
                         actor=self.actor, unit=unit, target=reference, position=POSITIONS[position]
@@ -131,8 +136,13 @@ class OrgUnitAdmin(TreeAdmin):
         return form
 
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        services.sync_primary_name(form.instance)
+        # The inline formsets validate and save nameplates, positions and leading-group seats;
+        # the service runs them and records what changed (and keeps the name in step).
+        services.org_unit_related_save(
+            actor=request.user,
+            units=[form.instance],
+            save=lambda: super(OrgUnitAdmin, self).save_related(request, form, formsets, change),
+        )
 
     # -- deletion: refuse with the reasons instead of cascading ----------------------------------
     def delete_view(self, request, object_id, extra_context=None):
@@ -217,8 +227,46 @@ class FunctionalLineAdmin(admin.ModelAdmin):
     search_fields = ["name", "code"]
 
 
+class UnitPartAdmin(admin.ModelAdmin):
+    """Admin for things that belong to a unit (positions, leading-group seats): every save and
+    delete goes through services.org_unit_related_save, so the unit's history shows it."""
+
+    unit_field = "unit"
+
+    def _units(self, objs) -> list[OrgUnit]:
+        """The units the objects belong to now and, for stored objects, belonged to before."""
+        pks = {getattr(obj, f"{self.unit_field}_id") for obj in objs}
+        stored = [obj.pk for obj in objs if obj.pk is not None]
+        if stored:
+            previous = self.model.objects.filter(pk__in=stored).values_list(
+                f"{self.unit_field}_id", flat=True
+            )
+            pks.update(previous)
+        return list(OrgUnit.objects.filter(pk__in=pks - {None}))
+
+    def save_model(self, request, obj, form, change):
+        def save():
+            obj.save()
+            form.save_m2m()
+
+        services.org_unit_related_save(actor=request.user, units=self._units([obj]), save=save)
+
+    def save_related(self, request, form, formsets, change):
+        """The many-to-many fields were saved by save_model, inside the audited change."""
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def delete_model(self, request, obj):
+        services.org_unit_related_save(actor=request.user, units=self._units([obj]), save=obj.delete)
+
+    def delete_queryset(self, request, queryset):
+        services.org_unit_related_save(
+            actor=request.user, units=self._units(list(queryset)), save=queryset.delete
+        )
+
+
 @admin.register(Position)
-class PositionAdmin(admin.ModelAdmin):
+class PositionAdmin(UnitPartAdmin):
     list_display = ["user", "unit", "title", "active"]
     list_filter = ["active", "roles"]
     search_fields = ["user__username", "user__full_name", "unit__name", "title"]
@@ -228,7 +276,8 @@ class PositionAdmin(admin.ModelAdmin):
 
 
 @admin.register(LeadingGroupMember)
-class LeadingGroupMemberAdmin(admin.ModelAdmin):
+class LeadingGroupMemberAdmin(UnitPartAdmin):
+    unit_field = "group"
     list_display = ["person_name", "role", "title", "group", "represents"]
     list_filter = ["role", "group"]
     search_fields = ["person_name", "title", "represents__name"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 
 from django.db import transaction
+from django.utils import timezone
 
 from coordination import services
 from coordination.models import (
@@ -23,8 +24,11 @@ from coordination.models import (
     Role,
     RoleCode,
 )
+from portal.clocks.models import Clock
+from portal.clocks.services import clock_start
 from portal.models import User, UserKind
 from portal.validators import id_number_check_char, org_code_check_char, uscc_check_char
+from portal.workcal import days
 
 DEMO_PASSWORD = "Demo@2026"  # noqa: S105 - published demo password, demo data only
 
@@ -353,6 +357,7 @@ class DemoLoader:
 
         self.seats(group)
         self.logins()
+        self.clocks()
         return self.created
 
     def seats(self, group):
@@ -380,6 +385,27 @@ class DemoLoader:
                 },
             )
 
+    def clocks(self):
+        """Three running deadlines (green, yellow, red as of today) so the demo shows reminders.
+
+        Starting a clock that is already yellow or red notifies its owner at once: the in-app
+        notification is there on first login, and the e-mail goes out through the embedded broker as
+        soon as the worker starts (var/mail).
+        """
+        today = timezone.localdate()
+        for purpose, (label, unit_code, username, limit, ago) in enumerate(DEMO_CLOCKS):
+            unit = OrgUnit.objects.get(code=unit_code)
+            if Clock.objects.filter(subject_id=str(unit.pk), purpose=f"demo-{purpose}").exists():
+                continue
+            clock_start(
+                subject=unit,
+                limit_days=limit,
+                purpose=f"demo-{purpose}",
+                label=label,
+                owner=User.objects.get(username=username),
+                start_on=days.add_working_days(today, -ago),
+            )
+
     def logins(self):
         for n, (username, full_name, kind, unit_code, title, roles) in enumerate(LOGINS):
             user, created = User.objects.get_or_create(
@@ -402,6 +428,14 @@ class DemoLoader:
                     user=user, unit=OrgUnit.objects.get(code=unit_code), title=title
                 )
                 position.roles.add(*Role.objects.filter(code__in=roles))
+
+
+# Demo deadlines on the platform clock: label, unit (the subject), owner, limit, working days ago
+DEMO_CLOCKS = [
+    ("示例：2026年度政务数据资源目录更新", "yx-data", "steward", 20, 5),
+    ("示例：智慧停车PPP项目年度绩效自评报告", "yx-finance", "ppp", 10, 9),
+    ("示例：领导小组第三次会议议定事项落实情况报告", "yx-smart-office", "office", 5, 7),
+]
 
 
 def logins_text() -> str:

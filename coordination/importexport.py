@@ -20,6 +20,10 @@ How the import works:
    errors. A row whose parent or line superior could not be created is still validated, but
    not written.
 3. If any error was collected, the transaction is rolled back: the database is left untouched.
+
+Every unit created, changed or moved, and every nameplate added, leaves its own audit event
+(written by the services) with the reason "xlsx import <file name>", and a successful import adds
+one "orgchart.import" event with the counts.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ import io
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import PurePath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -41,9 +46,10 @@ from openpyxl.styles import Font
 from openpyxl.utils.exceptions import InvalidFileException
 
 from coordination import services
-from coordination.models import FunctionalLine, Nameplate, OrgKind, OrgLevel, OrgUnit
+from coordination.models import FunctionalLine, OrgKind, OrgLevel, OrgUnit
 from coordination.permissions import can_edit_chart
 from coordination.selectors import org_unit_list
+from portal.audit.services import audit_record
 from portal.errors import DomainError
 
 SHEET_UNITS = "units"
@@ -670,7 +676,13 @@ def _differs(unit: OrgUnit, data: dict) -> bool:
 
 
 def _apply_row(
-    *, actor, row: _Row, units: dict[str, int], db_parent: dict[str, str | None], report: ImportReport
+    *,
+    actor,
+    row: _Row,
+    units: dict[str, int],
+    db_parent: dict[str, str | None],
+    report: ImportReport,
+    reason: str,
 ) -> None:
     """Write one row through the services. When the row already has errors, or a unit it refers
     to is missing because that unit's own row failed, only validate it. Errors go to the row."""
@@ -711,7 +723,7 @@ def _apply_row(
         with transaction.atomic():
             if existing_pk is None:
                 parent = OrgUnit(pk=parent_pk) if parent_pk else None
-                unit = services.org_unit_create(actor=actor, parent=parent, data=data)
+                unit = services.org_unit_create(actor=actor, parent=parent, data=data, reason=reason)
                 units[row.code] = unit.pk
                 changed = created = True
             else:
@@ -719,18 +731,20 @@ def _apply_row(
                 unit = OrgUnit.objects.get(pk=existing_pk)
                 changed = _differs(unit, data)
                 if changed:
-                    unit = services.org_unit_update(actor=actor, unit=unit, data=data)
+                    unit = services.org_unit_update(actor=actor, unit=unit, data=data, reason=reason)
                 if (row.parent_code or None) != db_parent.get(row.code):
                     target = OrgUnit(pk=parent_pk) if parent_pk else None
                     try:
-                        unit = services.org_unit_move(actor=actor, unit=unit, target=target)
+                        unit = services.org_unit_move(actor=actor, unit=unit, target=target, reason=reason)
                     except DomainError as exc:
                         row.error("parent_code", exc.message)
                         raise _Rollback from None
                     changed = True
-            for name in row.nameplates:
-                _plate, plate_created = Nameplate.objects.get_or_create(unit=unit, name=name)
-                changed = changed or plate_created
+            if row.nameplates:
+                added = services.org_unit_nameplates_add(
+                    actor=actor, unit=unit, names=row.nameplates, reason=reason
+                )
+                changed = changed or bool(added)
     except _Rollback:
         return
     except ValidationError as exc:
@@ -756,12 +770,23 @@ def _apply_row(
         report.unchanged += 1
 
 
+def import_reason(filename: str) -> str:
+    """The reason the audit trail gives for changes made by an import (stored, not translated)."""
+    return f"xlsx import {filename}".strip()
+
+
 def org_chart_import(
-    *, actor, fileobj, progress: Callable[[int, int], None] | None = None, dry_run: bool = False
+    *,
+    actor,
+    fileobj,
+    progress: Callable[[int, int], None] | None = None,
+    dry_run: bool = False,
+    filename: str | None = None,
 ) -> ImportReport:
     """Import an .xlsx chart: all rows or nothing. `actor=None` means the system (a management
     command run by someone with shell access). `progress(done, total)` is called while rows
-    are applied. With `dry_run`, everything is checked and nothing is kept."""
+    are applied. With `dry_run`, everything is checked and nothing is kept. `filename` names
+    the file in the audit trail (default: the file object's name)."""
     if actor is not None and not can_edit_chart(actor):
         raise DomainError(_("You are not allowed to change the organisation chart."))
     report = ImportReport(dry_run=dry_run)
@@ -769,6 +794,9 @@ def org_chart_import(
     if sheet is None:
         return report
     header, data = sheet
+    if filename is None:
+        filename = PurePath(str(getattr(fileobj, "name", "") or "")).name
+    reason = import_reason(filename)
 
     lines = {line.code: line for line in FunctionalLine.objects.all()}
     kinds = _kind_lookup()
@@ -790,7 +818,9 @@ def org_chart_import(
 
             total = len(ordered)
             for done, row in enumerate(ordered, start=1):
-                _apply_row(actor=actor, row=row, units=units, db_parent=db_parent, report=report)
+                _apply_row(
+                    actor=actor, row=row, units=units, db_parent=db_parent, report=report, reason=reason
+                )
                 if progress is not None:
                     progress(done, total)
 
@@ -801,6 +831,17 @@ def org_chart_import(
             report.errors.sort(key=lambda e: e.row or 0)
             if report.errors or dry_run:
                 raise _Rollback
+            audit_record(
+                actor=actor,
+                action="orgchart.import",
+                after={
+                    "file": filename,
+                    "created": report.created,
+                    "updated": report.updated,
+                    "unchanged": report.unchanged,
+                },
+                reason=reason,
+            )
     except _Rollback:
         if report.errors:
             report.created = report.updated = report.unchanged = 0

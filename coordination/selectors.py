@@ -23,7 +23,9 @@ from coordination.models import (
     OrgUnit,
     Position,
 )
-from coordination.permissions import can_view_chart
+from coordination.permissions import can_edit_chart, can_view_chart
+from portal.audit.models import AuditEvent
+from portal.audit.selectors import audit_events_for
 
 
 def _with_parent(qs: QuerySet) -> QuerySet:
@@ -131,6 +133,14 @@ def org_unit_detail(*, user, code: str) -> dict:
         ),
         "group_seats": list(LeadingGroupMember.objects.filter(represents=unit).select_related("group")),
     }
+
+
+def org_unit_history(*, user, unit: OrgUnit, limit: int = 50) -> list[AuditEvent] | None:
+    """The unit's audit history, newest first, for those who edit the chart (admins); None for
+    everyone else, who are not shown that it exists."""
+    if not can_edit_chart(user):
+        return None
+    return audit_events_for(obj=unit, limit=limit)
 
 
 @dataclass

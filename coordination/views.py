@@ -43,6 +43,7 @@ def org_tree(request):
 def org_unit_detail(request, code):
     context = selectors.org_unit_detail(user=request.user, code=code)
     context["can_edit"] = can_edit_chart(request.user)
+    context["history"] = selectors.org_unit_history(user=request.user, unit=context["unit"])
     return render(request, "coordination/org_unit_detail.html", context)
 
 

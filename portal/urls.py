@@ -14,6 +14,8 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("calendar/", include("portal.workcal.urls")),
+    path("notifications/", include("portal.notifications.urls")),
     path("org/", include("coordination.urls")),
     path("api/", include("coordination.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from portal.celery import app as celery_app
+from portal.notifications.selectors import undelivered_count
 
 
 @login_required
@@ -39,6 +40,13 @@ def _check_broker() -> dict:
     return {"ok": True, "transport": str(transport), "ms": round((time.monotonic() - started) * 1000, 1)}
 
 
+def _undelivered_notifications() -> int | None:
+    try:
+        return undelivered_count()
+    except Exception:  # noqa: BLE001 - the database check above reports why
+        return None
+
+
 @never_cache
 @require_GET
 def healthz(request):
@@ -50,7 +58,7 @@ def healthz(request):
         "status": "ok" if ok else "degraded",
         "database": database,
         "broker": broker,
-        # The notification outbox arrives with the platform issue; nothing can be pending yet.
-        "notifications": {"undelivered": 0},
+        # Outbox deliveries not sent yet: pending, sending or failed (see docs/notifications.md).
+        "notifications": {"undelivered": _undelivered_notifications()},
     }
     return JsonResponse(body, status=200 if ok else 503)

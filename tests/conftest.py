@@ -45,3 +45,46 @@ def pytest_runtest_setup(item):
         _missing("needs Redis: set REDIS_URL=redis://127.0.0.1:6379/0 with a server running")
     if item.get_closest_marker("browser") and not shutil.which(CHROMIUM):
         _missing(f"needs Chromium at {CHROMIUM} (Debian package chromium)")
+
+
+SEEDED_CALENDAR_YEARS = range(2004, 2028)
+
+
+@pytest.fixture(autouse=True)
+def calendar_data(request):
+    """The seeded working-day calendar for every test that uses the database.
+
+    The calendar for 2004–2027 comes from a data migration, but a transactional test flushes every
+    table when it ends; this puts the seed back (inside the test's own transaction) when that has
+    happened, so no test depends on test order. The in-process calendar cache is fresh per test.
+    """
+    from portal.workcal import days
+
+    days.clear_cache()
+    marker = request.node.get_closest_marker("django_db")
+    if marker is not None or "db" in request.fixturenames or "transactional_db" in request.fixturenames:
+        transactional = "transactional_db" in request.fixturenames or (
+            marker is not None and marker.kwargs.get("transaction", False)
+        )
+        request.getfixturevalue("transactional_db" if transactional else "db")
+        from django.utils import timezone
+
+        from portal.workcal.models import CalendarDay, CalendarYear
+        from portal.workcal.seed import CHECKED_YEARS, seed_years
+
+        if CalendarYear.objects.filter(year__in=SEEDED_CALENDAR_YEARS).count() != len(SEEDED_CALENDAR_YEARS):
+            seed_years(
+                year_model=CalendarYear,
+                day_model=CalendarDay,
+                years=SEEDED_CALENDAR_YEARS,
+                now=timezone.now(),
+                checked_years=CHECKED_YEARS,
+            )
+    yield
+    days.clear_cache()
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    """Factories hash a password per user; a fast hasher keeps the suite quick."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -25,8 +25,19 @@ class ClockEventInline(ReadOnlyMixin, admin.TabularInline):
 
 @admin.register(Clock)
 class ClockAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    list_display = ["label", "purpose", "state", "signal", "started_on", "due_date", "due_provisional",
-                    "consumed_days", "limit_days", "extension_days", "paused_days"]
+    list_display = [
+        "label",
+        "purpose",
+        "state",
+        "signal",
+        "started_on",
+        "due_date",
+        "due_provisional",
+        "consumed_days",
+        "limit_days",
+        "extension_days",
+        "paused_days",
+    ]
     list_filter = ["signal", "state", "due_provisional", "purpose", "subject_type"]
     search_fields = ["label", "subject_id"]
     date_hierarchy = "due_date"

@@ -8,4 +8,4 @@ class ClocksConfig(AppConfig):
     verbose_name = _("Clocks and deadlines")
 
     def ready(self):
-        pass  # TEMP: receivers connect once the calendar's signal exists
+        from portal.clocks import receivers  # noqa: F401 - connects to the calendar's change signal

@@ -71,7 +71,9 @@ def remaining_working_days(today: datetime.date, due: datetime.date) -> int:
     return -workdays.working_days_between(due, today)
 
 
-def compute(entries: list[Entry], *, limit: int, today: datetime.date, min_days: int, ratio: Decimal) -> Result:
+def compute(
+    entries: list[Entry], *, limit: int, today: datetime.date, min_days: int, ratio: Decimal
+) -> Result:
     if not entries or entries[0].kind != EventKind.START:
         raise ValueError("A clock's ledger begins with START.")
     start = entries[0].on

@@ -38,7 +38,9 @@ class Clock(models.Model):
     purpose = models.SlugField(
         _("purpose"), max_length=32, default="limit", help_text=_("e.g. promised, statutory, reply.")
     )
-    label = models.CharField(_("label"), max_length=200, help_text=_("What the clock is for, as people read it."))
+    label = models.CharField(
+        _("label"), max_length=200, help_text=_("What the clock is for, as people read it.")
+    )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -50,9 +52,15 @@ class Clock(models.Model):
     )
 
     limit_days = models.PositiveIntegerField(_("limit (working days)"))
-    yellow_min_days = models.PositiveSmallIntegerField(_("yellow at no more than (working days)"), null=True, blank=True)
+    yellow_min_days = models.PositiveSmallIntegerField(
+        _("yellow at no more than (working days)"), null=True, blank=True
+    )
     yellow_ratio = models.DecimalField(
-        _("yellow at no more than (share of the limit)"), max_digits=4, decimal_places=3, null=True, blank=True
+        _("yellow at no more than (share of the limit)"),
+        max_digits=4,
+        decimal_places=3,
+        null=True,
+        blank=True,
     )
 
     # Derived from the ledger and the calendar (ledger.compute); never set by hand.
@@ -64,7 +72,9 @@ class Clock(models.Model):
     consumed_days = models.PositiveIntegerField(_("consumed (working days)"), default=0)
     due_date = models.DateField(_("due date"), db_index=True)
     due_provisional = models.BooleanField(
-        _("due date provisional"), default=False, help_text=_("The due date falls in a year whose calendar is not confirmed.")
+        _("due date provisional"),
+        default=False,
+        help_text=_("The due date falls in a year whose calendar is not confirmed."),
     )
     signal = models.CharField(_("signal"), max_length=8, choices=Signal.choices, default=Signal.GREEN)
     signal_since = models.DateField(_("signal since"))
@@ -72,7 +82,9 @@ class Clock(models.Model):
         _("next signal change"),
         null=True,
         blank=True,
-        help_text=_("The day the signal changes if nothing else happens; the daily sweep looks only at these."),
+        help_text=_(
+            "The day the signal changes if nothing else happens; the daily sweep looks only at these."
+        ),
     )
     finished_late = models.BooleanField(_("finished late"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -82,7 +94,9 @@ class Clock(models.Model):
         verbose_name = _("clock")
         verbose_name_plural = _("clocks")
         constraints = [
-            models.UniqueConstraint(fields=["subject_type", "subject_id", "purpose"], name="clock_one_per_purpose"),
+            models.UniqueConstraint(
+                fields=["subject_type", "subject_id", "purpose"], name="clock_one_per_purpose"
+            ),
             models.CheckConstraint(
                 condition=Q(yellow_ratio__isnull=True) | Q(yellow_ratio__gte=0, yellow_ratio__lte=1),
                 name="clock_yellow_ratio_range",
@@ -117,7 +131,11 @@ class ClockEvent(models.Model):
     on = models.DateField(_("date"), help_text=_("The legal date of the event (Asia/Shanghai)."))
     at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("recorded by"),
     )
     reason = models.TextField(_("reason"), blank=True)
@@ -125,7 +143,11 @@ class ClockEvent(models.Model):
     expected_days = models.PositiveIntegerField(_("expected days"), null=True, blank=True)
     days = models.PositiveIntegerField(_("days"), null=True, blank=True)
     approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("approved by"),
     )
 
@@ -155,4 +177,9 @@ class RecomputeRequest(models.Model):
     class Meta:
         verbose_name = _("deadline recomputation")
         verbose_name_plural = _("deadline recomputations")
-        indexes = [models.Index(fields=["done_at"], name="recompute_pending", condition=Q(done_at__isnull=True))]
+        indexes = [
+            models.Index(fields=["done_at"], name="recompute_pending", condition=Q(done_at__isnull=True))
+        ]
+
+    def __str__(self):
+        return f"{self.years} ({self.created_at:%Y-%m-%d %H:%M})"

@@ -12,11 +12,15 @@ def clocks_for(*, subject) -> list[Clock]:
     """The clocks of one subject with their ledgers (2 queries), each annotated with `remaining_days`."""
     events = ClockEvent.objects.select_related("actor", "approved_by").order_by("id")
     clocks = list(
-        Clock.objects.filter(subject_type=ContentType.objects.get_for_model(subject), subject_id=str(subject.pk))
+        Clock.objects.filter(
+            subject_type=ContentType.objects.get_for_model(subject), subject_id=str(subject.pk)
+        )
         .prefetch_related(Prefetch("events", queryset=events))
         .order_by("purpose")
     )
     today = local_today()
     for clock in clocks:
-        clock.remaining_days = evaluate(clock, today=today, entries=entries_from(clock.events.all())).remaining_days
+        clock.remaining_days = evaluate(
+            clock, today=today, entries=entries_from(clock.events.all())
+        ).remaining_days
     return clocks

@@ -11,6 +11,7 @@ Who is responsible is the subject's business: a subject model may define
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
@@ -24,8 +25,19 @@ from portal.notifications.services import notify
 from . import conf, ledger
 from .models import Clock, ClockEvent, ClockState, EventKind, Signal
 
-DERIVED = ["state", "started_on", "stopped_on", "extension_days", "paused_days", "consumed_days", "due_date",
-           "due_provisional", "signal", "next_check_on", "finished_late"]
+DERIVED = [
+    "state",
+    "started_on",
+    "stopped_on",
+    "extension_days",
+    "paused_days",
+    "consumed_days",
+    "due_date",
+    "due_provisional",
+    "signal",
+    "next_check_on",
+    "finished_late",
+]
 
 
 def local_today() -> datetime.date:
@@ -36,15 +48,16 @@ def _entries(clock: Clock) -> list[ledger.Entry]:
     return ledger.entries_from(clock.events.order_by("id").only("kind", "on", "days", "expected_days"))
 
 
-def evaluate(clock: Clock, *, today: datetime.date | None = None,
-             entries: list[ledger.Entry] | None = None) -> ledger.Result:
+def evaluate(
+    clock: Clock, *, today: datetime.date | None = None, entries: list[ledger.Entry] | None = None
+) -> ledger.Result:
     """The clock's state as of `today`, from its ledger (or the given entries) and the calendar."""
     return ledger.compute(
         entries if entries is not None else _entries(clock),
         limit=clock.limit_days,
         today=today or local_today(),
         min_days=clock.yellow_min_days if clock.yellow_min_days is not None else conf.YELLOW_MIN_DAYS,
-        ratio=clock.yellow_ratio if clock.yellow_ratio is not None else conf.YELLOW_RATIO,
+        ratio=Decimal(str(clock.yellow_ratio)) if clock.yellow_ratio is not None else conf.YELLOW_RATIO,
     )
 
 
@@ -118,17 +131,22 @@ def _user_or_none(actor):
     return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
 
 
-def _append(clock: Clock, *, actor, kind: str, on: datetime.date | None, action: str, reason: str = "",
-            **fields) -> Clock:
+def _append(
+    clock: Clock, *, actor, kind: str, on: datetime.date | None, action: str, reason: str = "", **fields
+) -> Clock:
     """Append one event to a clock, recompute, audit and notify (inside the caller's atomic block)."""
     today = local_today()
     on = on or today
     last = clock.events.order_by("-id").first()
     if last and on < last.on:
-        raise DomainError(_("An event cannot be dated before the previous one (%(date)s).")
-                          % {"date": last.on.isoformat()}, field="on")
+        raise DomainError(
+            _("An event cannot be dated before the previous one (%(date)s).") % {"date": last.on.isoformat()},
+            field="on",
+        )
     before = _snapshot(clock)
-    ClockEvent.objects.create(clock=clock, kind=kind, on=on, actor=_user_or_none(actor), reason=reason, **fields)
+    ClockEvent.objects.create(
+        clock=clock, kind=kind, on=on, actor=_user_or_none(actor), reason=reason, **fields
+    )
     result = evaluate(clock, today=today)
     signal_changed, _old_due = _apply(clock, result, today)
     audit_record(actor=actor, action=action, obj=clock, before=before, after=_snapshot(clock), reason=reason)
@@ -142,9 +160,18 @@ def _lock(clock: Clock) -> Clock:
 
 
 @transaction.atomic
-def clock_start(*, subject, limit_days: int, actor=None, purpose: str = "limit", label: str = "", owner=None,
-                start_on: datetime.date | None = None, yellow_min_days: int | None = None,
-                yellow_ratio=None) -> Clock:
+def clock_start(
+    *,
+    subject,
+    limit_days: int,
+    actor=None,
+    purpose: str = "limit",
+    label: str = "",
+    owner=None,
+    start_on: datetime.date | None = None,
+    yellow_min_days: int | None = None,
+    yellow_ratio=None,
+) -> Clock:
     """Start a clock for `subject`. A subject runs at most one clock per purpose."""
     if limit_days is None or int(limit_days) < 1:
         raise DomainError(_("A time limit must be at least one working day."), field="limit_days")
@@ -153,9 +180,16 @@ def clock_start(*, subject, limit_days: int, actor=None, purpose: str = "limit",
     subject_type = ContentType.objects.get_for_model(subject)
     if Clock.objects.filter(subject_type=subject_type, subject_id=str(subject.pk), purpose=purpose).exists():
         raise TransitionNotAllowed(_("This clock has already been started."))
-    clock = Clock(subject_type=subject_type, subject_id=str(subject.pk), purpose=purpose,
-                  label=(label or str(subject))[:200], owner=owner, limit_days=int(limit_days),
-                  yellow_min_days=yellow_min_days, yellow_ratio=yellow_ratio)
+    clock = Clock(
+        subject_type=subject_type,
+        subject_id=str(subject.pk),
+        purpose=purpose,
+        label=(label or str(subject))[:200],
+        owner=owner,
+        limit_days=int(limit_days),
+        yellow_min_days=yellow_min_days,
+        yellow_ratio=yellow_ratio,
+    )
     result = evaluate(clock, today=today, entries=[ledger.Entry(kind=EventKind.START, on=start_on)])
     _apply(clock, result, today)
     ClockEvent.objects.create(clock=clock, kind=EventKind.START, on=start_on, actor=_user_or_none(actor))
@@ -165,17 +199,33 @@ def clock_start(*, subject, limit_days: int, actor=None, purpose: str = "limit",
 
 
 @transaction.atomic
-def clock_pause(*, clock: Clock, actor, reason: str, legal_basis: str, expected_days: int | None = None,
-                on: datetime.date | None = None) -> Clock:
+def clock_pause(
+    *,
+    clock: Clock,
+    actor,
+    reason: str,
+    legal_basis: str,
+    expected_days: int | None = None,
+    on: datetime.date | None = None,
+) -> Clock:
     """Stop the clock for a lawful special procedure (hearing, tender, inspection, expert review ...)."""
     clock = _lock(clock)
     if clock.state != ClockState.RUNNING:
         raise TransitionNotAllowed(_("Only a running clock can be paused."))
     if not reason.strip() or not legal_basis.strip():
-        raise DomainError(_("A pause needs a reason and its legal basis; the applicant is told both."),
-                          field="reason")
-    return _append(clock, actor=actor, kind=EventKind.PAUSE, on=on, action="clock.pause", reason=reason,
-                   legal_basis=legal_basis, expected_days=expected_days)
+        raise DomainError(
+            _("A pause needs a reason and its legal basis; the applicant is told both."), field="reason"
+        )
+    return _append(
+        clock,
+        actor=actor,
+        kind=EventKind.PAUSE,
+        on=on,
+        action="clock.pause",
+        reason=reason,
+        legal_basis=legal_basis,
+        expected_days=expected_days,
+    )
 
 
 @transaction.atomic
@@ -187,8 +237,9 @@ def clock_resume(*, clock: Clock, actor, on: datetime.date | None = None, reason
 
 
 @transaction.atomic
-def clock_extend(*, clock: Clock, actor, days: int, approved_by, reason: str,
-                 on: datetime.date | None = None) -> Clock:
+def clock_extend(
+    *, clock: Clock, actor, days: int, approved_by, reason: str, on: datetime.date | None = None
+) -> Clock:
     """Extend the limit by `days` working days, approved by the person the law names.
 
     How many days a subject may be extended by is the subject's rule (e.g. an approval item's
@@ -200,11 +251,21 @@ def clock_extend(*, clock: Clock, actor, days: int, approved_by, reason: str,
     if not days or int(days) < 1:
         raise DomainError(_("An extension is at least one working day."), field="days")
     if approved_by is None:
-        raise DomainError(_("An extension must be approved by the head of the authority."), field="approved_by")
+        raise DomainError(
+            _("An extension must be approved by the head of the authority."), field="approved_by"
+        )
     if not reason.strip():
         raise DomainError(_("An extension needs a reason; it is sent to the applicant."), field="reason")
-    return _append(clock, actor=actor, kind=EventKind.EXTEND, on=on, action="clock.extend", reason=reason,
-                   days=int(days), approved_by=approved_by)
+    return _append(
+        clock,
+        actor=actor,
+        kind=EventKind.EXTEND,
+        on=on,
+        action="clock.extend",
+        reason=reason,
+        days=int(days),
+        approved_by=approved_by,
+    )
 
 
 @transaction.atomic
@@ -231,8 +292,9 @@ def clock_recompute(*, clock_id: int, today: datetime.date | None = None, reason
     if all(getattr(result, name) == before[name] for name in DERIVED):
         return False
     signal_changed, old_due = _apply(clock, result, today)
-    audit_record(actor=None, action="clock.recompute", obj=clock, before=before, after=_snapshot(clock),
-                 reason=reason)
+    audit_record(
+        actor=None, action="clock.recompute", obj=clock, before=before, after=_snapshot(clock), reason=reason
+    )
     if old_due is not None:
         _tell_due_changed(clock, old_due, reason)
     if signal_changed:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import logging
 
 from celery import shared_task
 from django.db.models import Q
@@ -15,25 +14,14 @@ from portal.workcal import days as workdays
 from . import conf, services
 from .models import Clock, ClockState, RecomputeRequest
 
-log = logging.getLogger(__name__)
-
-
-def dispatch(task, *args) -> bool:
-    """Queue a task without ever failing the caller: when the broker is down the work stays recorded
-    in the database and the periodic sweep picks it up."""
-    try:
-        task.apply_async(args=args, retry=False)
-    except Exception as exc:  # noqa: BLE001 - any broker error; the sweep is the safety net
-        log.warning("Could not queue %s%s: %s; the periodic sweep will retry.", task.name, args, exc)
-        return False
-    return True
-
 
 def _iter_ids(queryset):
     """Primary keys in batches, so a sweep over millions of clocks holds no long transaction."""
     last = 0
     while True:
-        ids = list(queryset.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[: conf.BATCH_SIZE])
+        ids = list(
+            queryset.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[: conf.BATCH_SIZE]
+        )
         if not ids:
             return
         yield from ids
@@ -64,6 +52,7 @@ def recompute_for_request(request_id: int) -> int:
     if request is None:
         return 0
     years = sorted(int(y) for y in request.years)
+    workdays.clear_cache(years)  # this process may hold the calendar as it was before the change
     first, last = datetime.date(years[0], 1, 1), datetime.date(years[-1], 12, 31)
     affected = Clock.objects.filter(
         Q(state__in=[ClockState.RUNNING, ClockState.PAUSED]), started_on__lte=last, due_date__gte=first

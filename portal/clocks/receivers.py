@@ -6,13 +6,14 @@ down, the daily sweep finds the row and does the work.
 
 from django.dispatch import receiver
 
+from portal.dispatch import queue
 from portal.workcal.signals import calendar_changed
 
 from .models import RecomputeRequest
-from .tasks import dispatch, recompute_for_request_task
+from .tasks import recompute_for_request_task
 
 
 @receiver(calendar_changed)
 def recompute_after_calendar_change(sender, years, **kwargs):
     request = RecomputeRequest.objects.create(years=sorted({int(y) for y in years}))
-    dispatch(recompute_for_request_task, request.pk)
+    queue(recompute_for_request_task, [(request.pk,)])

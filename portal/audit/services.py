@@ -1,0 +1,131 @@
+"""Recording audit events: the one way anything is written to the audit trail.
+
+Every service that changes data calls `audit_record` inside its own transaction, after the
+change, so the event commits or rolls back with it (DESIGN.md §4 rule 5)::
+
+    @transaction.atomic
+    def thing_rename(*, actor, thing, name):
+        thing = Thing.objects.select_for_update().get(pk=thing.pk)
+        before = snapshot(thing, ["name"])
+        thing.name = name
+        thing.save(update_fields=["name"])
+        audit_record(actor=actor, action="thing.rename", obj=thing, before=before,
+                     after=snapshot(thing, ["name"]))
+        return thing
+
+Appending takes the chain lock (on PostgreSQL an advisory lock held until the transaction
+ends), so record the event as the last step of the transaction: taking other locks after it
+makes every other auditing transaction wait for them too.
+"""
+
+from __future__ import annotations
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
+from django.db import connection, models, transaction
+from django.db.transaction import TransactionManagementError
+from django.utils import timezone
+
+from portal.audit import chain
+from portal.audit.context import current_context
+from portal.audit.models import AuditEvent
+
+OBJECT_REPR_LENGTH = AuditEvent._meta.get_field("object_repr").max_length
+ACTION_LENGTH = AuditEvent._meta.get_field("action").max_length
+
+
+def _user_id(user):
+    """The user's id, or None for the system (None, an anonymous user, an unsaved user)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return user.pk
+
+
+def _lock_chain() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [chain.AUDIT_CHAIN_LOCK])
+    # SQLite allows one writer at a time; the unique sequence and prev_hash refuse a fork anyway.
+
+
+def audit_record(
+    *,
+    actor,
+    action: str,
+    obj=None,
+    before: dict | None = None,
+    after: dict | None = None,
+    reason: str = "",
+    on_behalf_of=None,
+) -> AuditEvent:
+    """Append one event to the audit trail, in the caller's transaction.
+
+    `actor` is the user who acted (None or an anonymous user: the system); `on_behalf_of` the
+    user an agent acted for. `obj` is the model instance the event is about (None for events
+    about nothing in particular). `before` / `after` are JSON-able dicts, usually from
+    `snapshot`; dates, datetimes, decimals and UUIDs are stored as strings. The request id and
+    client IP come from the current `audit_context` (set per request by the middleware).
+    """
+    if not connection.in_atomic_block:
+        raise TransactionManagementError(
+            "audit_record() must run inside the transaction of the change it records "
+            "(call it from a service wrapped in transaction.atomic)."
+        )
+    if not action or len(action) > ACTION_LENGTH:
+        raise ValueError(f"an audit action is a code of 1 to {ACTION_LENGTH} characters, got {action!r}")
+    if obj is not None and obj.pk is None:
+        raise ValueError("audit_record(obj=...) needs a saved object (with a primary key)")
+
+    content_type = ContentType.objects.get_for_model(obj) if obj is not None else None
+    context = current_context()
+    event = AuditEvent(
+        actor_id=_user_id(actor),
+        on_behalf_of_id=_user_id(on_behalf_of),
+        action=action,
+        content_type=content_type,
+        object_id=str(obj.pk) if obj is not None else "",
+        object_repr=str(obj)[:OBJECT_REPR_LENGTH] if obj is not None else "",
+        before=chain.to_json_value(before),
+        after=chain.to_json_value(after),
+        reason=reason or "",
+        request_id=context.request_id,
+        ip=context.ip,
+    )
+
+    with transaction.atomic(savepoint=False):
+        _lock_chain()
+        last = AuditEvent.objects.order_by("-sequence").values("sequence", "hash", "created_at").first()
+        now = timezone.now()
+        if last is None:
+            event.sequence, event.prev_hash = 1, chain.GENESIS_HASH
+        else:
+            event.sequence, event.prev_hash = last["sequence"] + 1, last["hash"]
+            # Times never go backwards along the chain, even when the servers' clocks disagree.
+            now = max(now, last["created_at"])
+        event.created_at = now
+        event.hash = event.compute_hash()
+        event.save(force_insert=True)
+    return event
+
+
+def snapshot(instance: models.Model, fields) -> dict:
+    """The named fields of `instance` as JSON-able data for `before` / `after`.
+
+    A foreign key gives the related object's primary key (no query), a many-to-many field the
+    sorted primary keys (one query); any other name is read as an attribute.
+    """
+    data = {}
+    for name in fields:
+        try:
+            field = instance._meta.get_field(name)
+        except FieldDoesNotExist:
+            value = getattr(instance, name)
+        else:
+            if field.many_to_many and field.concrete:
+                value = sorted(getattr(instance, name).values_list("pk", flat=True)) if instance.pk else []
+            elif field.concrete:
+                value = getattr(instance, field.attname)
+            else:
+                raise ValueError(f"snapshot() cannot read the reverse relation {name!r}; build it yourself")
+        data[name] = value
+    return chain.to_json_value(data)

@@ -1,0 +1,17 @@
+"""Celery tasks of the outbox. They take ids, reload, call outbox services, and are safe to run twice."""
+
+from celery import shared_task
+
+from portal.notifications import outbox
+
+
+@shared_task(name="portal.notifications.tasks.deliver", ignore_result=True)
+def deliver(delivery_id: int) -> str:
+    """Send one delivery. A delivery that is not pending (sent, failed, being sent) is left alone."""
+    return outbox.delivery_attempt(delivery_id=delivery_id)
+
+
+@shared_task(name="portal.notifications.tasks.sweep", ignore_result=True)
+def sweep() -> int:
+    """Periodic (django-celery-beat, every 60 s): re-dispatch everything still undelivered."""
+    return outbox.deliveries_sweep()
