@@ -217,6 +217,18 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 ORG_IMPORT_MAX_BYTES = env.int("ORG_IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
 ORG_IMPORT_MAX_ROWS = env.int("ORG_IMPORT_MAX_ROWS", default=50_000)
 
+# Platform rules (DOMAIN.md §2-3). Legal numbers live here or in data, each with its basis.
+# "自受理之日起": the day of acceptance itself does not count towards a time limit.
+WORKCAL_START_DAY_COUNTS = env.bool("WORKCAL_START_DAY_COUNTS", default=False)
+WORKCAL_CACHE_SECONDS = env.int("WORKCAL_CACHE_SECONDS", default=60)
+# Electronic supervision [local]: yellow when working days left <= max(2, ceil(20% x limit)).
+CLOCK_YELLOW_MIN_DAYS = env.int("CLOCK_YELLOW_MIN_DAYS", default=2)
+CLOCK_YELLOW_RATIO = env.str("CLOCK_YELLOW_RATIO", default="0.20")
+# Links in e-mails and text messages point here.
+NOTIFICATIONS_BASE_URL = env.str("NOTIFICATIONS_BASE_URL", default="http://127.0.0.1:8000")
+# Trust X-Forwarded-For for the audit trail's client IP (only behind a proxy that sets it).
+AUDIT_TRUST_X_FORWARDED_FOR = env.bool("AUDIT_TRUST_X_FORWARDED_FOR", default=False)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

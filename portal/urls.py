@@ -16,6 +16,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("calendar/", include("portal.workcal.urls")),
     path("notifications/", include("portal.notifications.urls")),
+    path("deadlines/", include("portal.clocks.urls")),
     path("org/", include("coordination.urls")),
     path("api/", include("coordination.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -10,6 +10,8 @@ import shutil
 
 import pytest
 
+from tests.celery_worker import start_worker  # noqa: F401 - a fixture for every test module
+
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 

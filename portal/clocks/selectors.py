@@ -1,26 +1,44 @@
-"""Reads of clocks. Callers decide who may see the subject; a clock is shown with its subject."""
+"""Reads of clocks. A clock is shown with its subject: callers check who may see the subject."""
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Prefetch
+from django.db.models import Case, Prefetch, When
 
+from . import services
 from .ledger import entries_from
-from .models import Clock, ClockEvent
-from .services import evaluate, local_today
+from .models import Clock, ClockEvent, ClockState, Signal
+
+SEVERITY = Case(
+    When(signal=Signal.RED, then=0),
+    When(signal=Signal.YELLOW, then=1),
+    When(signal=Signal.GREEN, then=2),
+    When(signal=Signal.PAUSED, then=3),
+    default=4,
+)
+
+
+def _with_ledgers(queryset) -> list[Clock]:
+    """Clocks with their ledgers (2 queries), each annotated with `remaining_days` as of today."""
+    events = ClockEvent.objects.select_related("actor", "approved_by").order_by("id")
+    clocks = list(queryset.prefetch_related(Prefetch("events", queryset=events)))
+    today = services.local_today()
+    for clock in clocks:
+        result = services.evaluate(clock, today=today, entries=entries_from(clock.events.all()))
+        clock.remaining_days = result.remaining_days
+    return clocks
 
 
 def clocks_for(*, subject) -> list[Clock]:
-    """The clocks of one subject with their ledgers (2 queries), each annotated with `remaining_days`."""
-    events = ClockEvent.objects.select_related("actor", "approved_by").order_by("id")
-    clocks = list(
-        Clock.objects.filter(
-            subject_type=ContentType.objects.get_for_model(subject), subject_id=str(subject.pk)
-        )
-        .prefetch_related(Prefetch("events", queryset=events))
-        .order_by("purpose")
-    )
-    today = local_today()
-    for clock in clocks:
-        clock.remaining_days = evaluate(
-            clock, today=today, entries=entries_from(clock.events.all())
-        ).remaining_days
-    return clocks
+    """The clocks of one subject. The caller has already checked that the user may see it."""
+    subject_type = ContentType.objects.get_for_model(subject)
+    queryset = Clock.objects.filter(subject_type=subject_type, subject_id=str(subject.pk))
+    return _with_ledgers(queryset.order_by("purpose"))
+
+
+def clocks_owned_by(*, user, finished: bool = False, limit: int = 200) -> list[Clock]:
+    """The clocks a person is responsible for: most urgent first; finished ones only on request."""
+    queryset = Clock.objects.filter(owner=user)
+    if finished:
+        queryset = queryset.filter(state=ClockState.STOPPED)
+    else:
+        queryset = queryset.exclude(state=ClockState.STOPPED)
+    return _with_ledgers(queryset.annotate(severity=SEVERITY).order_by("severity", "due_date", "pk")[:limit])

@@ -103,7 +103,7 @@ def _tell_signal(clock: Clock, result: ledger.Result) -> None:
         context={
             "subject_label": clock.label,
             "level": clock.signal.upper(),
-            "due_date": clock.due_date.isoformat(),
+            "due_date": clock.due_date,
             "remaining_days": result.remaining_days,
             "due_provisional": clock.due_provisional,
         },
@@ -119,8 +119,8 @@ def _tell_due_changed(clock: Clock, old_due: datetime.date, reason: str) -> None
         subject=clock,
         context={
             "subject_label": clock.label,
-            "old_due": old_due.isoformat(),
-            "new_due": clock.due_date.isoformat(),
+            "old_due": old_due,
+            "new_due": clock.due_date,
             "reason": reason,
             "due_provisional": clock.due_provisional,
         },

@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import formats, translation
 
 from portal.audit.models import AuditEvent
 from portal.clocks import services, tasks
@@ -47,6 +48,8 @@ def test_sweep_turns_a_clock_yellow_and_tells_the_owner_once(today, owner):
     notes = Notification.objects.filter(recipient=owner, kind="deadline_signal")
     assert notes.count() == 1
     assert "SP-20261102-000001" in notes.get().title + notes.get().body
+    with translation.override(owner.language):
+        assert formats.date_format(clock.due_date) in notes.get().body
     # Running the sweep again the same day (or the task twice) tells nobody twice.
     assert tasks.sweep(yellow_from)["changed"] == 0
     assert notes.count() == 1
@@ -155,3 +158,24 @@ def test_recipients_come_from_the_subject_when_it_names_them(today, owner, monke
     clock = services.clock_start(subject=owner, limit_days=5, start_on=D(2026, 11, 2), owner=owner, label="x")
     tasks.sweep(clock.next_check_on)
     assert list(Notification.objects.values_list("recipient__username", flat=True)) == ["reviewer"]
+
+
+def test_my_deadlines_lists_only_my_clocks_most_urgent_first(
+    today, owner, client, django_assert_max_num_queries
+):
+    other = OfficialFactory(username="other")
+    green = start(owner, limit=20)
+    today(D(2026, 12, 1))
+    red = start(owner, limit=5, on=D(2026, 11, 2))
+    services.clock_start(subject=UserFactory(), limit_days=5, owner=other, label="别人的事项")
+    client.force_login(owner)
+    with django_assert_max_num_queries(12):
+        response = client.get("/deadlines/")
+    assert response.status_code == 200
+    assert [c.pk for c in response.context["clocks"]] == [red.pk, green.pk]
+    assert "别人的事项" not in response.content.decode()
+
+
+def test_my_deadlines_needs_a_login(client):
+    response = client.get("/deadlines/")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]

@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from portal.audit.models import AuditEvent
 from portal.errors import TransitionNotAllowed
@@ -106,7 +106,8 @@ def test_email_without_an_address_fails_at_once_with_a_clear_error(db):
     user = UserFactory(email="", language="en")
     _notify([user])
     email = delivery(user, Channel.EMAIL)
-    assert deliver(email.pk) == "failed"
+    with translation.override("en"):
+        assert deliver(email.pk) == "failed"
     email = reload(email)
     assert (email.status, email.attempts, email.next_attempt_at) == (DeliveryStatus.FAILED, 1, None)
     assert "no e-mail address" in email.last_error

@@ -1,0 +1,52 @@
+"""End to end: an admin changes the calendar; a real Celery worker recomputes the open deadlines
+and the responsible person is told — with real PostgreSQL and Redis."""
+
+import pytest
+from django.utils import timezone
+
+from portal.clocks import services
+from portal.clocks.models import Clock, RecomputeRequest
+from portal.notifications.models import Notification
+from portal.workcal import days
+from portal.workcal import services as calendar
+from tests.factories import AdminFactory, OfficialFactory, UserFactory
+from tests.portal.notifications.helpers import wait_until
+
+pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+def test_calendar_change_is_recomputed_by_the_worker(start_worker):
+    worker = start_worker("clocks")
+    owner = OfficialFactory(username="owner", email="owner@example.gov.cn")
+    today = timezone.localdate()
+    clock = services.clock_start(subject=UserFactory(), limit_days=20, owner=owner, label="事项 A")
+    old_due = clock.due_date
+    day_off = days.add_working_days(today, 5)
+    admin = AdminFactory()
+    if days.year_status(day_off.year) == "confirmed":
+        calendar.calendar_year_reopen(actor=admin, year=day_off.year, reason="临时调整")
+    calendar.calendar_day_set(
+        actor=admin, day=day_off, is_workday=False, name="临时休假", reference="测试通知〔2026〕1号"
+    )
+
+    wait_until(
+        lambda: Clock.objects.get(pk=clock.pk).due_date != old_due,
+        timeout=30,
+        message=f"the worker did not recompute:\n{worker.output()[-2000:]}",
+    )
+    clock.refresh_from_db()
+    assert clock.due_date == days.add_working_days(today, 20) > old_due
+    assert days.working_days_between(today, clock.due_date) == 20
+    note = wait_until(
+        lambda: Notification.objects.filter(recipient=owner, kind="deadline_changed").first(),
+        timeout=10,
+        message="no deadline_changed notification",
+    )
+    assert old_due.isoformat() in note.key and clock.due_date.isoformat() in note.key
+    # Reopening and editing the year each asked for a recomputation; the worker did both.
+    wait_until(
+        lambda: not RecomputeRequest.objects.filter(done_at__isnull=True).exists(),
+        timeout=10,
+        message="a recomputation was left undone",
+    )
+    assert RecomputeRequest.objects.count() == 2
