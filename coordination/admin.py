@@ -26,10 +26,8 @@ from coordination.models import (
     Position,
     Role,
 )
+from portal.admin_mixins import ReadOnlyAdminMixin
 from portal.errors import DomainError
-
-# Treebeard's positions for an unsorted tree, mapped to our service's vocabulary.
-POSITIONS = {"first-child": "first-child", "left": "left", "right": "right"}
 
 
 class OrgUnitForm(MoveNodeForm):
@@ -52,13 +50,13 @@ class OrgUnitForm(MoveNodeForm):
                 unit = services.org_unit_create(actor=self.actor, parent=parent, data=data)
                 if reference is not None:
                     unit = services.org_unit_move(
-                        actor=self.actor, unit=unit, target=reference, position=POSITIONS[position]
+                        actor=self.actor, unit=unit, target=reference, position=position
                     )
             else:
                 unit = services.org_unit_update(actor=self.actor, unit=self.instance, data=data)
                 if moved:
                     unit = services.org_unit_move(
-                        actor=self.actor, unit=unit, target=reference, position=POSITIONS[position]
+                        actor=self.actor, unit=unit, target=reference, position=position
                     )
         except DomainError as exc:
             raise ValidationError(exc.message) from exc
@@ -134,6 +132,10 @@ class OrgUnitAdmin(TreeAdmin):
         form = super().get_form(request, obj, change=change, **kwargs)
         form.actor = request.user
         return form
+
+    def save_model(self, request, obj, form, change):
+        """Nothing left to write: the form's save() already saved the unit through the services
+        (the admin's default here would be a plain obj.save(), a write outside them)."""
 
     def save_related(self, request, form, formsets, change):
         # The inline formsets validate and save nameplates, positions and leading-group seats;
@@ -286,16 +288,7 @@ class LeadingGroupMemberAdmin(UnitPartAdmin):
 
 
 @admin.register(Role)
-class RoleAdmin(admin.ModelAdmin):
+class RoleAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Roles are fixed by the code (they drive permissions); admins assign them to positions."""
 
     list_display = ["code", "__str__"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

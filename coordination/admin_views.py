@@ -1,28 +1,11 @@
 """Organisation chart import and export pages for Django admin.
 
 These are plain views taking the ModelAdmin, so they get the admin chrome and URL namespace.
-Wire them into OrgUnitAdmin like this (the admin_view wrapper adds the staff login check,
-CSRF protection and no-cache headers)::
-
-    from django.urls import path
-    from coordination import admin_views
-
-    class OrgUnitAdmin(TreeAdmin):
-        change_list_template = ...  # optional: add "Import" / "Export" buttons
-
-        def get_urls(self):
-            return [
-                path("import/", self.admin_site.admin_view(
-                    lambda request: admin_views.import_view(request, self)),
-                    name="coordination_orgunit_import"),
-                path("export/", self.admin_site.admin_view(
-                    lambda request: admin_views.export_view(request, self)),
-                    name="coordination_orgunit_export"),
-                *super().get_urls(),
-            ]
-
-They then reverse as ``admin:coordination_orgunit_import`` and ``admin:coordination_orgunit_export``.
-The views check permissions themselves as well, so they stay safe however they are wired.
+OrgUnitAdmin (coordination/admin.py) wires them in with its `import_view` and `export_view`
+methods, registered in its get_urls() through `admin_site.admin_view` (which adds the staff login
+check, CSRF protection and no-cache headers). They reverse as ``admin:coordination_orgunit_import``
+and ``admin:coordination_orgunit_export``; the change list template links to them. The views
+check permissions themselves as well, so they stay safe however they are wired.
 """
 
 from __future__ import annotations

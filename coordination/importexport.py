@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import heapq
 import io
+import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -276,6 +277,11 @@ class _Row:
         return column in self.columns
 
 
+# ASCII digits only (str.isdigit() accepts "²", which int() rejects), and few enough that int()
+# never hits Python's limit on converting long digit strings.
+_LEVEL_DIGITS = re.compile(r"[0-9]{1,9}")
+
+
 def _text(value) -> str:
     if value is None:
         return ""
@@ -434,7 +440,7 @@ def _parse_row(
         raw = cells.get("level")
         text = _text(raw)
         if text:
-            if text.isdigit() and int(text) in OrgLevel.values:
+            if _LEVEL_DIGITS.fullmatch(text) and int(text) in OrgLevel.values:
                 row.level = int(text)
             else:
                 row.error(

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from django.db import connection, transaction
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Length, Substr
 from django.utils.translation import gettext as _
@@ -21,8 +22,10 @@ from django.utils.translation import gettext_lazy, ngettext
 from treebeard.exceptions import InvalidMoveToDescendant
 
 from coordination.models import LeadingGroupMember, Nameplate, OrgUnit, Position
+from coordination.permissions import can_edit_chart
 from portal.audit.actions import register_actions, register_field_labels
 from portal.audit.services import audit_record
+from portal.db import advisory_xact_lock
 from portal.errors import Conflict, DomainError
 
 register_actions(
@@ -66,9 +69,7 @@ def lock_tree() -> None:
 
     PostgreSQL: an advisory transaction lock. SQLite: writes are serialised by the database.
     """
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ORG_TREE_LOCK])
+    advisory_xact_lock(ORG_TREE_LOCK)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -76,6 +77,12 @@ def lock_tree() -> None:
 
 
 STATE_FIELDS = ["code", "name", "kind", "level", "division_code", "uscc", "active", "description"]
+
+
+def require_editor(actor) -> None:
+    """Only admins change the chart; `actor=None` is the system (migrations, seeding, commands)."""
+    if actor is not None and not can_edit_chart(actor):
+        raise PermissionDenied(_("You are not allowed to change the organisation chart."))
 
 
 def unit_state(unit_pk) -> dict:
@@ -198,6 +205,7 @@ def sync_primary_name(unit: OrgUnit) -> None:
 @transaction.atomic
 def org_unit_create(*, actor, parent: OrgUnit | None, data: dict, reason: str = "") -> OrgUnit:
     """Add a unit under `parent` (a root when None), validated, with its primary nameplate."""
+    require_editor(actor)
     lock_tree()
     unit = OrgUnit(**{k: v for k, v in data.items() if k in UNIT_FIELDS})
     _validate(unit)
@@ -218,6 +226,7 @@ KEEP = object()  # sentinel: leave the unit where it is
 def org_unit_update(*, actor, unit: OrgUnit, data: dict, parent=KEEP, reason: str = "") -> OrgUnit:
     """Change a unit's fields and, when `parent` is given (None = make it a root), move it too:
     all or nothing. A change that changes nothing leaves no audit event."""
+    require_editor(actor)
     lock_tree()
     unit = OrgUnit.objects.select_for_update().get(pk=unit.pk)
     before = unit_state(unit.pk)
@@ -249,6 +258,7 @@ def org_unit_move(
 ) -> OrgUnit:
     """Move a unit (and its subtree) relative to `target`; never under its own descendant.
     A move that leaves the unit where it was leaves no audit event."""
+    require_editor(actor)
     lock_tree()
     unit = OrgUnit.objects.get(pk=unit.pk)
     before = unit_state(unit.pk)
@@ -308,6 +318,7 @@ def deletion_blockers(unit: OrgUnit) -> list[str]:
 
 @transaction.atomic
 def org_unit_delete(*, actor, unit: OrgUnit, reason: str = "") -> None:
+    require_editor(actor)
     lock_tree()
     unit = OrgUnit.objects.get(pk=unit.pk)
     if reasons := deletion_blockers(unit):
@@ -324,6 +335,7 @@ def org_unit_delete(*, actor, unit: OrgUnit, reason: str = "") -> None:
 
 @transaction.atomic
 def nameplate_set_primary(*, actor, nameplate: Nameplate, reason: str = "") -> Nameplate:
+    require_editor(actor)
     lock_tree()
     nameplate = Nameplate.objects.select_for_update().get(pk=nameplate.pk)
     before = nameplates_state(nameplate.unit_id)
@@ -349,6 +361,7 @@ def nameplate_set_primary(*, actor, nameplate: Nameplate, reason: str = "") -> N
 @transaction.atomic
 def org_unit_nameplates_add(*, actor, unit: OrgUnit, names: Iterable[str], reason: str = "") -> int:
     """Give a unit these extra nameplates (names it already has are skipped); how many were new."""
+    require_editor(actor)
     lock_tree()
     before = nameplates_state(unit.pk)
     added = 0
@@ -375,6 +388,7 @@ def org_unit_related_save(
     elsewhere (Django admin's inline formsets and change forms validate and save those), keep
     each unit's name equal to its primary nameplate, and record one audit event per unit and per
     kind of thing that changed, with the lists before and after."""
+    require_editor(actor)
     lock_tree()
     pks = sorted({unit.pk for unit in units if unit is not None and unit.pk is not None})
     locked = {unit.pk: unit for unit in OrgUnit.objects.select_for_update().filter(pk__in=pks).order_by("pk")}

@@ -1,5 +1,6 @@
 """HTML pages of the organisation chart for officials. Thin: selectors read, templates show."""
 
+import re
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
@@ -8,6 +9,14 @@ from django.shortcuts import render
 
 from coordination import selectors
 from coordination.permissions import can_edit_chart, can_view_chart
+
+# C0 and C1 control characters, DEL included. PostgreSQL refuses NUL in a query parameter, and
+# none of them belongs in a search.
+_CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def strip_control_chars(text: str) -> str:
+    return _CONTROL_CHARS.sub("", text)
 
 
 def officials_only(view):
@@ -23,7 +32,7 @@ def officials_only(view):
 
 @officials_only
 def org_tree(request):
-    text = request.GET.get("q", "").strip()[:100]
+    text = strip_control_chars(request.GET.get("q", "")).strip()[:100]
     roots = selectors.org_tree(user=request.user, text=text)
     return render(
         request,

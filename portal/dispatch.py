@@ -14,8 +14,9 @@ from collections.abc import Iterable
 logger = logging.getLogger(__name__)
 
 
-def queue(task, calls: Iterable[tuple]) -> int:
-    """Send `task` once per argument tuple in `calls`; return how many reached the broker."""
+def queue(task, calls: Iterable[tuple], **options) -> int:
+    """Send `task` once per argument tuple in `calls` (with apply_async `options`, e.g. countdown);
+    return how many reached the broker."""
     calls = list(calls)
     if not calls:
         return 0
@@ -24,7 +25,7 @@ def queue(task, calls: Iterable[tuple]) -> int:
         with task.app.pool.acquire(block=True, timeout=5) as connection:
             connection.ensure_connection(max_retries=0)
             for args in calls:
-                task.apply_async(args=args, connection=connection, retry=False)
+                task.apply_async(args=args, connection=connection, retry=False, **options)
                 done += 1
     except Exception as exc:  # noqa: BLE001 - any broker failure: the rows stay for the sweeper
         logger.warning(

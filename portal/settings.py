@@ -147,6 +147,8 @@ if EMAIL_CONFIG.get("EMAIL_BACKEND", "").endswith("filebased.EmailBackend"):
     # django-environ drops the leading slash of filemail:///abs/path; keep the path absolute.
     EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="portal@smartcity.example")
+# Seconds an SMTP connection may block; well under the delivery lease (NOTIFICATIONS_LEASE_SECONDS).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 
 # Celery: Redis when REDIS_URL / CELERY_BROKER_URL is given, else an embedded broker
 # (kombu's filesystem transport under var/broker) so the demo needs no server.
@@ -226,8 +228,14 @@ CLOCK_YELLOW_MIN_DAYS = env.int("CLOCK_YELLOW_MIN_DAYS", default=2)
 CLOCK_YELLOW_RATIO = env.str("CLOCK_YELLOW_RATIO", default="0.20")
 # Links in e-mails and text messages point here.
 NOTIFICATIONS_BASE_URL = env.str("NOTIFICATIONS_BASE_URL", default="http://127.0.0.1:8000")
-# Trust X-Forwarded-For for the audit trail's client IP (only behind a proxy that sets it).
-AUDIT_TRUST_X_FORWARDED_FOR = env.bool("AUDIT_TRUST_X_FORWARDED_FOR", default=False)
+# Trust X-Forwarded-For for the audit trail's client IP (only behind a proxy that sets it):
+# true/false, or the number of proxies in front of the application (see portal/audit/middleware.py).
+_audit_trust_xff = env.str("AUDIT_TRUST_X_FORWARDED_FOR", default="false").strip()
+AUDIT_TRUST_X_FORWARDED_FOR = (
+    int(_audit_trust_xff)
+    if _audit_trust_xff.isascii() and _audit_trust_xff.isdigit()
+    else env.bool("AUDIT_TRUST_X_FORWARDED_FOR", default=False)
+)
 
 LOGGING = {
     "version": 1,

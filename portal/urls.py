@@ -17,6 +17,7 @@ urlpatterns = [
     path("calendar/", include("portal.workcal.urls")),
     path("notifications/", include("portal.notifications.urls")),
     path("deadlines/", include("portal.clocks.urls")),
+    path("guide/", include("approvals.urls")),
     path("org/", include("coordination.urls")),
     path("api/", include("coordination.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -13,6 +13,7 @@ fields. Messages say what is wrong, not just that something is.
 from __future__ import annotations
 
 import datetime
+import re
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -82,10 +83,17 @@ ORG_CODE_WEIGHTS = [3, 7, 9, 10, 5, 8, 4, 2]
 ID_WEIGHTS = [pow(2, 17 - i, 11) for i in range(17)]
 ID_CHECK = "10X98765432"
 
+# ASCII digits only: str.isdigit() also accepts "²", "٣" and the like, which int() rejects.
+_DIGITS = re.compile(r"[0-9]+")
+
+
+def _is_digits(text: str) -> bool:
+    return _DIGITS.fullmatch(text) is not None
+
 
 def _char_value(ch: str) -> int:
     """Value of a character in GB 11714: digits 0-9, letters A=10 ... Z=35."""
-    return int(ch) if ch.isdigit() else ord(ch) - ord("A") + 10
+    return int(ch) if _is_digits(ch) else ord(ch) - ord("A") + 10
 
 
 def org_code_check_char(body: str) -> str:
@@ -108,7 +116,7 @@ def id_number_check_char(body: str) -> str:
 
 
 def check_division_code(code: str) -> list[str]:
-    if len(code) != 6 or not code.isdigit():
+    if len(code) != 6 or not _is_digits(code):
         return [_("A division code has exactly 6 digits (GB/T 2260).")]
     if code[:2] not in PROVINCE_CODES:
         return [_("%(prefix)s is not a province-level code of GB/T 2260.") % {"prefix": code[:2]}]
@@ -118,7 +126,7 @@ def check_division_code(code: str) -> list[str]:
 def check_org_code(code: str) -> list[str]:
     if len(code) != 9:
         return [_("An organisation code has 9 characters; this one has %(n)d.") % {"n": len(code)}]
-    bad = sorted({c for c in code[:8] if not (c.isdigit() or "A" <= c <= "Z")})
+    bad = sorted({c for c in code[:8] if not (_is_digits(c) or "A" <= c <= "Z")})
     if bad:
         return [
             _("The organisation code contains characters that are not allowed: %(chars)s.")
@@ -178,7 +186,7 @@ def check_id_number(value: str, *, today: datetime.date | None = None) -> list[s
     code = (value or "").strip().upper()
     if len(code) != 18:
         return [_("A resident ID number has 18 characters; this one has %(n)d.") % {"n": len(code)}]
-    if not code[:17].isdigit() or not (code[17].isdigit() or code[17] == "X"):
+    if not _is_digits(code[:17]) or not (_is_digits(code[17]) or code[17] == "X"):
         return [_("A resident ID number is 17 digits followed by a digit or X.")]
     problems = []
     if code[:2] not in PROVINCE_CODES:

@@ -1,6 +1,7 @@
 """Organisation chart API: officials read, admins write through the services."""
 
 import django_filters
+from django import forms
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
@@ -16,6 +17,18 @@ from coordination.api.serializers import (
 )
 from coordination.models import LeadingGroupMember, OrgKind, OrgLevel, OrgUnit
 from coordination.permissions import ChartPermission
+from coordination.views import strip_control_chars
+
+
+class SearchTextField(forms.CharField):
+    """Drops control characters (NUL among them) before the field's validators see the text."""
+
+    def to_python(self, value):
+        return super().to_python(strip_control_chars(value) if isinstance(value, str) else value)
+
+
+class SearchTextFilter(django_filters.CharFilter):
+    field_class = SearchTextField
 
 
 class OrgUnitFilter(django_filters.FilterSet):
@@ -23,7 +36,7 @@ class OrgUnitFilter(django_filters.FilterSet):
     level = django_filters.TypedChoiceFilter(choices=OrgLevel.choices, coerce=int)
     line = django_filters.CharFilter(field_name="line__code", help_text=_("Functional line code."))
     parent = django_filters.CharFilter(method="filter_parent", help_text=_("Code of the parent unit."))
-    q = django_filters.CharFilter(
+    q = SearchTextFilter(
         method="filter_text", help_text=_("Text: any nameplate, code, division code or USCC.")
     )
     active = django_filters.BooleanFilter()
@@ -47,6 +60,7 @@ class OrgUnitViewSet(viewsets.ModelViewSet):
 
     permission_classes = [ChartPermission]
     lookup_field = "code"
+    lookup_value_regex = "[-a-zA-Z0-9_]+"  # unit and group codes are slugs
     filterset_class = OrgUnitFilter
     serializer_class = OrgUnitOutput
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
@@ -101,6 +115,7 @@ class LeadingGroupViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     permission_classes = [ChartPermission]
     serializer_class = LeadingGroupOutput
     lookup_field = "code"
+    lookup_value_regex = "[-a-zA-Z0-9_]+"  # unit and group codes are slugs
 
     def get_queryset(self):
         members = LeadingGroupMember.objects.select_related("represents").order_by("sort_order", "id")

@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
+from portal.admin_mixins import ReadOnlyAdminMixin
 from portal.audit.actions import ACTION_LABELS, action_label
 from portal.audit.models import AuditEvent
 
@@ -26,7 +27,7 @@ class ActionFilter(admin.SimpleListFilter):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["sequence", "created_at", "actor", "action_display", "content_type", "object_repr", "ip"]
     list_display_links = ["sequence"]
     list_filter = [ActionFilter, "content_type", ("created_at", admin.DateFieldListFilter)]
@@ -61,12 +62,3 @@ class AuditEventAdmin(admin.ModelAdmin):
     @admin.display(description=_("changes"))
     def changes(self, obj):
         return render_to_string("audit/_timeline.html", {"events": [obj]})
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -63,3 +63,9 @@ def audit_context(*, request_id: str | None = None, ip: str | None = None) -> It
         yield context
     finally:
         _current.reset(token)
+
+
+def task_request_id(task) -> str:
+    """The request id for audit events written by a Celery task run: "task-<celery task id>"."""
+    task_id = getattr(getattr(task, "request", None), "id", None)
+    return f"task-{task_id}"[:64] if task_id else new_request_id()

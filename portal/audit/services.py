@@ -29,6 +29,7 @@ from django.utils import timezone
 from portal.audit import chain
 from portal.audit.context import current_context
 from portal.audit.models import AuditEvent
+from portal.db import advisory_xact_lock
 
 OBJECT_REPR_LENGTH = AuditEvent._meta.get_field("object_repr").max_length
 ACTION_LENGTH = AuditEvent._meta.get_field("action").max_length
@@ -42,10 +43,8 @@ def _user_id(user):
 
 
 def _lock_chain() -> None:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [chain.AUDIT_CHAIN_LOCK])
     # SQLite allows one writer at a time; the unique sequence and prev_hash refuse a fork anyway.
+    advisory_xact_lock(chain.AUDIT_CHAIN_LOCK)
 
 
 def audit_record(

@@ -2,21 +2,12 @@
 
 from django.contrib import admin
 
+from portal.admin_mixins import ReadOnlyAdminMixin
+
 from .models import Clock, ClockEvent, RecomputeRequest
 
 
-class ReadOnlyMixin:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ClockEventInline(ReadOnlyMixin, admin.TabularInline):
+class ClockEventInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = ClockEvent
     extra = 0
     fields = ["kind", "on", "at", "actor", "reason", "legal_basis", "expected_days", "days", "approved_by"]
@@ -24,7 +15,7 @@ class ClockEventInline(ReadOnlyMixin, admin.TabularInline):
 
 
 @admin.register(Clock)
-class ClockAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class ClockAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = [
         "label",
         "purpose",
@@ -46,5 +37,5 @@ class ClockAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(RecomputeRequest)
-class RecomputeRequestAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class RecomputeRequestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["id", "years", "created_at", "done_at", "clocks_changed"]

@@ -5,11 +5,13 @@ Conventions (the start-day rule is the calendar's setting; the rest follows from
 - The clock starts on START.on; `add_working_days(start, n)` is the n-th working day counted
   from there, so the due date is
   ``add_working_days(start, limit + extensions + paused working days)``.
-- A pause from day p to a resume on day r stops the clock for the working days in (p, r]:
-  the pause day itself was still running, the resume day is like a new start day. A pause and a
-  resume on the same day cost nothing. While a pause is open, its working days up to today count
-  as paused, and the due date assumes the pause ends after its expected days (or today, when no
-  duration was given).
+- A pause from day p to a resume on day r stops the clock for the working days in (p, r]
+  (whatever the start-day setting): the pause day itself was still running, the resume day is
+  like a new start day. A pause and a resume on the same day cost nothing. While a pause is open,
+  its working days up to today count as paused, the due date assumes the pause ends after its
+  expected days (or today, when no duration was given), and the daily sweep looks at the clock
+  again every day.
+- The due date is provisional when any year between the start and the due date is not confirmed.
 - Consumed working days are those in (start, min(today, stop)] that were not paused.
 - Signal: PAUSED while paused, DONE once stopped, RED after the due date, YELLOW when the working
   days left are at most the yellow threshold, otherwise GREEN. The threshold is
@@ -86,20 +88,20 @@ def compute(
         if entry.kind == EventKind.PAUSE and state == ClockState.RUNNING:
             state, pause_on, pause_expected = ClockState.PAUSED, entry.on, entry.expected_days
         elif entry.kind == EventKind.RESUME and state == ClockState.PAUSED:
-            paused += workdays.working_days_between(pause_on, entry.on)
+            paused += workdays.working_days_after(pause_on, entry.on)
             state, pause_on = ClockState.RUNNING, None
         elif entry.kind == EventKind.EXTEND and state != ClockState.STOPPED:
             extension += entry.days or 0
         elif entry.kind == EventKind.STOP and state != ClockState.STOPPED:
             if state == ClockState.PAUSED:
-                paused += workdays.working_days_between(pause_on, entry.on)
+                paused += workdays.working_days_after(pause_on, entry.on)
                 pause_on = None
             state, stopped_on = ClockState.STOPPED, entry.on
 
     end = stopped_on or today
     open_pause = 0
     if state == ClockState.PAUSED:
-        open_pause = workdays.working_days_between(pause_on, today)
+        open_pause = workdays.working_days_after(pause_on, today)
         # Until it is resumed, assume the pause lasts as long as announced (or ends today).
         announced = pause_expected or 0
         assumed_pause = max(open_pause, announced)
@@ -115,7 +117,8 @@ def compute(
         signal, next_check = Signal.DONE, None
         remaining = remaining_working_days(stopped_on, due)
     elif state == ClockState.PAUSED:
-        signal, next_check = Signal.PAUSED, None
+        # Looked at again tomorrow: an open pause moves the due date as it lasts.
+        signal, next_check = Signal.PAUSED, today + datetime.timedelta(days=1)
         remaining = remaining_working_days(today, due)
     else:
         remaining = remaining_working_days(today, due)
@@ -133,7 +136,7 @@ def compute(
         paused_days=paused + open_pause,
         consumed_days=consumed,
         due_date=due,
-        due_provisional=workdays.is_provisional(due),
+        due_provisional=workdays.range_is_provisional(start, due),
         signal=signal,
         remaining_days=remaining,
         threshold=threshold,

@@ -14,7 +14,7 @@ import datetime
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -143,15 +143,18 @@ def _append(
             _("An event cannot be dated before the previous one (%(date)s).") % {"date": last.on.isoformat()},
             field="on",
         )
+    if on > today:
+        raise DomainError(_("An event cannot be dated in the future."), field="on")
     before = _snapshot(clock)
     ClockEvent.objects.create(
         clock=clock, kind=kind, on=on, actor=_user_or_none(actor), reason=reason, **fields
     )
     result = evaluate(clock, today=today)
     signal_changed, _old_due = _apply(clock, result, today)
-    audit_record(actor=actor, action=action, obj=clock, before=before, after=_snapshot(clock), reason=reason)
     if signal_changed:
         _tell_signal(clock, result)
+    # Last: the audit trail's chain lock is held until commit.
+    audit_record(actor=actor, action=action, obj=clock, before=before, after=_snapshot(clock), reason=reason)
     return clock
 
 
@@ -177,6 +180,8 @@ def clock_start(
         raise DomainError(_("A time limit must be at least one working day."), field="limit_days")
     today = local_today()
     start_on = start_on or today
+    if start_on > today:
+        raise DomainError(_("A clock cannot start in the future."), field="start_on")
     subject_type = ContentType.objects.get_for_model(subject)
     if Clock.objects.filter(subject_type=subject_type, subject_id=str(subject.pk), purpose=purpose).exists():
         raise TransitionNotAllowed(_("This clock has already been started."))
@@ -191,10 +196,14 @@ def clock_start(
         yellow_ratio=yellow_ratio,
     )
     result = evaluate(clock, today=today, entries=[ledger.Entry(kind=EventKind.START, on=start_on)])
-    _apply(clock, result, today)
+    try:
+        with transaction.atomic():  # a savepoint: a concurrent start of the same clock loses cleanly
+            _apply(clock, result, today)
+    except IntegrityError:
+        raise TransitionNotAllowed(_("This clock has already been started.")) from None
     ClockEvent.objects.create(clock=clock, kind=EventKind.START, on=start_on, actor=_user_or_none(actor))
-    audit_record(actor=actor, action="clock.start", obj=clock, after=_snapshot(clock))
     _tell_signal(clock, result)
+    audit_record(actor=actor, action="clock.start", obj=clock, after=_snapshot(clock))
     return clock
 
 
@@ -292,11 +301,13 @@ def clock_recompute(*, clock_id: int, today: datetime.date | None = None, reason
     if all(getattr(result, name) == before[name] for name in DERIVED):
         return False
     signal_changed, old_due = _apply(clock, result, today)
-    audit_record(
-        actor=None, action="clock.recompute", obj=clock, before=before, after=_snapshot(clock), reason=reason
-    )
-    if old_due is not None:
+    # A due date that moves because an open pause lasts is no news; one moved by a calendar
+    # change (a reason is given) is announced.
+    if old_due is not None and reason:
         _tell_due_changed(clock, old_due, reason)
     if signal_changed:
         _tell_signal(clock, result)
+    audit_record(
+        actor=None, action="clock.recompute", obj=clock, before=before, after=_snapshot(clock), reason=reason
+    )
     return True

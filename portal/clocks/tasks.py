@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.audit.context import audit_context, task_request_id
 from portal.workcal import days as workdays
 
 from . import conf, services
@@ -65,11 +66,13 @@ def recompute_for_request(request_id: int) -> int:
     return changed
 
 
-@shared_task(name="clocks.sweep_signals", acks_late=True)
-def sweep_signals_task(force: bool = False) -> dict:
-    return sweep(force=force)
+@shared_task(bind=True, name="clocks.sweep_signals", acks_late=True)
+def sweep_signals_task(self, force: bool = False) -> dict:
+    with audit_context(request_id=task_request_id(self)):
+        return sweep(force=force)
 
 
-@shared_task(name="clocks.recompute_for_request", acks_late=True)
-def recompute_for_request_task(request_id: int) -> int:
-    return recompute_for_request(request_id)
+@shared_task(bind=True, name="clocks.recompute_for_request", acks_late=True)
+def recompute_for_request_task(self, request_id: int) -> int:
+    with audit_context(request_id=task_request_id(self)):
+        return recompute_for_request(request_id)

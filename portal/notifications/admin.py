@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from portal.admin_mixins import ReadOnlyAdminMixin
 from portal.errors import DomainError
 from portal.notifications import services
 from portal.notifications.models import (
@@ -15,19 +16,6 @@ from portal.notifications.models import (
     Notification,
     SmsMessage,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows are written by services only: the admin lists and shows them."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class DeliveryInline(admin.TabularInline):
@@ -46,7 +34,7 @@ class DeliveryInline(admin.TabularInline):
 
 
 @admin.register(Notification)
-class NotificationAdmin(ReadOnlyAdmin):
+class NotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["title", "recipient", "kind", "created_at", "read_at"]
     list_filter = ["kind", ("read_at", admin.EmptyFieldListFilter)]
     search_fields = ["title", "key", "recipient__username", "recipient__full_name"]
@@ -102,7 +90,7 @@ def resend(modeladmin, request, queryset):
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(ReadOnlyAdmin):
+class DeliveryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = [
         "pk",
         "recipient",
@@ -158,7 +146,7 @@ class FailedDeliveryAdmin(DeliveryAdmin):
 
 
 @admin.register(ChannelPreference)
-class ChannelPreferenceAdmin(ReadOnlyAdmin):
+class ChannelPreferenceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["user", "channel", "enabled"]
     list_filter = ["channel", "enabled"]
     search_fields = ["user__username", "user__full_name"]
@@ -166,7 +154,7 @@ class ChannelPreferenceAdmin(ReadOnlyAdmin):
 
 
 @admin.register(SmsMessage)
-class SmsMessageAdmin(ReadOnlyAdmin):
+class SmsMessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["created_at", "phone", "text"]
     search_fields = ["phone", "text", "idempotency_key"]
     readonly_fields = ["phone", "text", "idempotency_key", "created_at"]

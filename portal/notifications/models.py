@@ -90,6 +90,13 @@ class Delivery(models.Model):
         _("status"), max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
     )
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    claim_token = models.UUIDField(
+        _("claim token"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("New at every claim; a worker may finish only the claim it holds."),
+    )
     next_attempt_at = models.DateTimeField(
         _("next attempt"),
         null=True,

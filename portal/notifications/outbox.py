@@ -11,9 +11,11 @@ State of a delivery (only this module and services.py assign it):
   stay pending and the sweeper dispatches them later.
 - `delivery_attempt` (the `deliver` task) claims a pending row with SELECT … FOR UPDATE SKIP LOCKED
   in a short transaction (status sending, attempts + 1, lease until now + LEASE), sends through the
-  channel, and marks it sent in the same transaction as the channel's own writes. The final update
-  is fenced on (status sending, attempts): a worker whose lease expired and was re-claimed by
-  another cannot mark the row sent, and its transaction (with any sink write) rolls back.
+  channel, and marks it sent in the same transaction as the channel's own writes. Every claim
+  sets a new `claim_token` (a UUID), and every finishing update is fenced on (status sending,
+  claim_token): a worker whose lease expired and was re-claimed by another cannot mark the row
+  sent or failed, and its transaction (with any sink write) rolls back. Not on `attempts`: a
+  resend resets it, so a stale attempt 1 would match the new attempt 1.
   Running it twice is safe: a row that is not pending is left alone.
 - `deliveries_sweep` (the periodic `sweep` task) re-dispatches pending rows whose
   next_attempt_at has passed and returns expired `sending` rows to pending, in batches.
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import uuid
 from collections.abc import Iterable
 from datetime import timedelta
 
@@ -83,12 +86,14 @@ def _claim(delivery_id: int) -> Delivery | None:
         if delivery is None:
             return None
         lease_until = now + timedelta(seconds=conf.lease_seconds())
+        token = uuid.uuid4()
         # Conditional as well as locked: SQLite (the demo) has no SELECT … FOR UPDATE.
         claimed = Delivery.objects.filter(
             pk=delivery.pk, status=DeliveryStatus.PENDING, attempts=delivery.attempts
         ).update(
             status=DeliveryStatus.SENDING,
             attempts=delivery.attempts + 1,
+            claim_token=token,
             next_attempt_at=lease_until,
             updated_at=now,
         )
@@ -96,6 +101,7 @@ def _claim(delivery_id: int) -> Delivery | None:
             return None
     delivery.status = DeliveryStatus.SENDING
     delivery.attempts += 1
+    delivery.claim_token = token
     delivery.next_attempt_at = lease_until
     return delivery
 
@@ -105,8 +111,10 @@ class LeaseLost(Exception):
 
 
 def _fenced(delivery: Delivery):
-    """The row as we claimed it: still sending, and nobody re-claimed it since."""
-    return Delivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.SENDING, attempts=delivery.attempts)
+    """The row as we claimed it: still sending, and nobody re-claimed it since (our claim token)."""
+    return Delivery.objects.filter(
+        pk=delivery.pk, status=DeliveryStatus.SENDING, claim_token=delivery.claim_token
+    )
 
 
 def _record_failure(delivery: Delivery, exc: Exception, *, permanent: bool) -> str:
@@ -137,6 +145,11 @@ def delivery_attempt(*, delivery_id: int) -> str:
     delivery = _claim(delivery_id)
     if delivery is None:
         return "skipped"
+    return _send_claimed(delivery)
+
+
+def _send_claimed(delivery: Delivery) -> str:
+    """Send a delivery this worker claimed and mark it, fenced on its claim token."""
     try:
         channel = get_channel(delivery.channel)  # a broken SMS_BACKEND setting is a failed attempt too
         with transaction.atomic():

@@ -235,6 +235,8 @@ def delivery_resend(*, actor, delivery: Delivery) -> Delivery:
     """Give a failed delivery a fresh set of attempts and dispatch it after commit.
 
     The idempotency key is unchanged, so a sink that already has the message does not get it twice.
+    `attempts` starts again at 0, so workers are fenced on `claim_token` (new at every claim), not
+    on the attempt count: a worker still hanging on an earlier attempt cannot finish the new one.
     """
     if not actor.has_perm("notifications.change_delivery"):
         raise PermissionDenied
@@ -246,8 +248,9 @@ def delivery_resend(*, actor, delivery: Delivery) -> Delivery:
     now = timezone.now()
     delivery.status = DeliveryStatus.PENDING
     delivery.attempts = 0
+    delivery.claim_token = None
     delivery.next_attempt_at = now + timedelta(seconds=conf.dispatch_grace_seconds())
-    delivery.save(update_fields=[*fields, "updated_at"])
+    delivery.save(update_fields=[*fields, "claim_token", "updated_at"])
     dispatch_on_commit([delivery.pk])
     audit_record(
         actor=actor, action="delivery.resend", obj=delivery, before=before, after=snapshot(delivery, fields)

@@ -2,16 +2,19 @@
 
 from celery import shared_task
 
+from portal.audit.context import audit_context, task_request_id
 from portal.notifications import outbox
 
 
-@shared_task(name="portal.notifications.tasks.deliver", ignore_result=True)
-def deliver(delivery_id: int) -> str:
+@shared_task(bind=True, name="portal.notifications.tasks.deliver", ignore_result=True)
+def deliver(self, delivery_id: int) -> str:
     """Send one delivery. A delivery that is not pending (sent, failed, being sent) is left alone."""
-    return outbox.delivery_attempt(delivery_id=delivery_id)
+    with audit_context(request_id=task_request_id(self)):
+        return outbox.delivery_attempt(delivery_id=delivery_id)
 
 
-@shared_task(name="portal.notifications.tasks.sweep", ignore_result=True)
-def sweep() -> int:
+@shared_task(bind=True, name="portal.notifications.tasks.sweep", ignore_result=True)
+def sweep(self) -> int:
     """Periodic (django-celery-beat, every 60 s): re-dispatch everything still undelivered."""
-    return outbox.deliveries_sweep()
+    with audit_context(request_id=task_request_id(self)):
+        return outbox.deliveries_sweep()

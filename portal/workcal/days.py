@@ -304,9 +304,24 @@ def working_days_between(a: date, b: date) -> int:
     _check_date(a)
     _check_date(b)
     low = a.toordinal() - (1 if _conf()[2] else 0)  # count the days d with low < d <= b
-    high = b.toordinal()
+    return _count_between(low, b.toordinal())
+
+
+def working_days_after(a: date, b: date) -> int:
+    """Working days d with a < d <= b, whatever WORKCAL_START_DAY_COUNTS says.
+
+    For intervals that are not counted from a start day: the working days a pause stopped the
+    clock for (the pause day itself was still running; the resume day is like a new start).
+    """
+    _check_date(a)
+    _check_date(b)
+    return _count_between(a.toordinal(), b.toordinal())
+
+
+def _count_between(low: int, high: int) -> int:
     if high <= low:
         return 0
+    b = date.fromordinal(high)
     total = 0
     for entry in _years(_year_of(low), b.year).values():
         total += _count_upto(entry, high) - _count_upto(entry, low)

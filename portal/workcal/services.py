@@ -28,7 +28,7 @@ from portal.audit.services import audit_record, snapshot
 from portal.errors import Conflict, DomainError
 from portal.workcal import conf, days, seed
 from portal.workcal.models import CalendarDay, CalendarYear, YearStatus
-from portal.workcal.signals import calendar_changed
+from portal.workcal.signals import calendar_changed, calendar_changing
 
 YEAR_FIELDS = ["year", "status", "source", "reference", "confirmed_by", "confirmed_at", "note"]
 DAY_FIELDS = ["date", "is_workday", "name", "reference", "note"]
@@ -64,6 +64,7 @@ def _changed(years) -> None:
     if not years:
         return
     days.clear_cache(years)
+    calendar_changing.send(sender=CalendarYear, years=years)
 
     def send():
         days.clear_cache(years)

@@ -16,3 +16,7 @@ call ``portal.workcal.days.clear_cache(years)`` before it computes anything.
 from django.dispatch import Signal
 
 calendar_changed = Signal()
+
+# Sent inside the transaction that changes the calendar (same arguments). Receivers write what
+# must happen because of the change (an outbox row) so that it commits or rolls back with it.
+calendar_changing = Signal()

@@ -423,3 +423,24 @@ def test_docs_render_swagger_ui_from_local_static_files(official_client):
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in html
     for cdn in ("cdn.jsdelivr.net", "unpkg.com", "cdnjs.cloudflare.com"):
         assert cdn not in html
+
+
+# --- Control characters (PostgreSQL refuses NUL in a query parameter) ----------------------------
+
+
+@pytest.mark.parametrize("path", ["%00/", "yx%00data/", "yx-data%0A/", "%C2%B2/"])
+def test_retrieve_with_a_control_character_in_the_code_is_404(chart, official_client, path):
+    assert official_client.get(f"{URL}{path}").status_code == 404
+    assert official_client.get(f"/api/leading-groups/{path}").status_code == 404
+
+
+def test_text_filter_ignores_control_characters(chart, official_client):
+    assert codes(official_client.get(URL, {"q": "\x00"})) == codes(official_client.get(URL))
+    assert codes(official_client.get(URL, {"q": "大数据\x00"})) == ["yx-data"]
+
+
+@pytest.mark.parametrize("name", ["line", "parent"])
+def test_code_filters_with_a_nul_character_are_a_bad_request(chart, official_client, name):
+    response = official_client.get(URL, {name: "\x00"})
+    assert response.status_code == 400
+    assert response.json() == {name: ["Null characters are not allowed."]}

@@ -634,3 +634,21 @@ def test_non_staff_official_is_refused(chart, client):
 def test_staff_without_chart_permissions_gets_403(chart, client):
     client.force_login(OfficialFactory(is_staff=True))
     assert client.get(reverse("admin:coordination_orgunit_import")).status_code == 403
+
+
+@pytest.mark.parametrize("level", ["²", "3²", "٣", "1" * 5000])
+def test_a_level_with_non_ascii_or_too_many_digits_is_a_row_error(chart, level):
+    rows = [{"code": "odd-level", "parent_code": "yx", "name": "x", "kind": "office", "level": level}]
+    report = run_import(xlsx(rows))
+    assert error_cells(report) == {(2, "level")}
+    assert "is not a level" in report.errors[0].message
+    assert not OrgUnit.objects.filter(code="odd-level").exists()
+
+
+def test_admin_import_with_a_non_ascii_digit_level_reports_it(chart, admin_client_en):
+    content = xlsx([{"code": "adm-odd", "parent_code": "yx", "name": "x", "kind": "office", "level": "²"}])
+    response = admin_client_en.post(reverse("admin:coordination_orgunit_import"), {"file": upload(content)})
+    assert response.status_code == 200
+    table = response.content.decode()
+    assert re.search(r"<td>2</td>\s*<td><code>level</code></td>", table[table.index('id="import-errors"') :])
+    assert not OrgUnit.objects.filter(code="adm-odd").exists()

@@ -454,3 +454,23 @@ def test_concurrent_roots_get_distinct_paths():
     assert len(roots) == workers
     assert len({r.path for r in roots}) == workers
     assert_tree_clean()
+
+
+def test_chart_services_refuse_an_official_who_is_not_an_admin(tree):
+    from django.core.exceptions import PermissionDenied
+
+    from tests.factories import OfficialFactory
+
+    official = OfficialFactory()
+    before = list(OrgUnit.objects.order_by("pk").values_list("pk", "path", "name"))
+    with pytest.raises(PermissionDenied):
+        services.org_unit_create(
+            actor=official,
+            parent=tree["city"],
+            data={"code": "x", "name": "x", "kind": OrgKind.DEPARTMENT, "level": OrgLevel.MUNICIPAL},
+        )
+    with pytest.raises(PermissionDenied):
+        services.org_unit_update(actor=official, unit=tree["health"], data={"name": "改名"})
+    with pytest.raises(PermissionDenied):
+        services.org_unit_delete(actor=official, unit=tree["lab"])
+    assert list(OrgUnit.objects.order_by("pk").values_list("pk", "path", "name")) == before

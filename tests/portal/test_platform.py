@@ -279,7 +279,9 @@ def test_demo_codes_pass_validation(demo):
 
 
 def test_demo_units_pass_model_validation(demo):
-    for unit in OrgUnit.objects.select_related("line", "line_superior"):
+    units = list(OrgUnit.objects.select_related("line", "line_superior"))
+    assert units, "the demo loaded no units"
+    for unit in units:
         unit.full_clean(exclude=["path", "depth", "numchild"])
 
 

@@ -378,3 +378,29 @@ def test_validate_division_code_raises_with_the_message():
     with pytest.raises(ValidationError) as info:
         validate_division_code("990100")
     assert info.value.messages == ["99 is not a province-level code of GB/T 2260."]
+
+
+# --- Non-ASCII digits -------------------------------------------------------------------------
+# str.isdigit() accepts "²" (and other Unicode digits) that int() rejects; only 0-9 count.
+
+
+@pytest.mark.parametrize("code", ["11²²²²", "11010٣", "１１０１０５"])
+def test_division_code_rejects_non_ascii_digits(code):
+    assert check_division_code(code) == ["A division code has exactly 6 digits (GB/T 2260)."]
+
+
+def test_org_code_rejects_non_ascii_digits():
+    from portal.validators import check_org_code
+
+    assert check_org_code("1234567²X") == [
+        "The organisation code contains characters that are not allowed: ²."
+    ]
+
+
+@pytest.mark.parametrize("value", ["110101199003070²1X", "11010119900307021²", "١10101199003070211"])
+def test_id_number_rejects_non_ascii_digits(value):
+    assert check_id_number(value) == ["A resident ID number is 17 digits followed by a digit or X."]
+
+
+def test_uscc_rejects_non_ascii_digits():
+    assert check_uscc("91350100M0000²0000")  # a problem, not a crash

@@ -78,5 +78,7 @@ def test_bulk_delete_is_refused(superuser_client, events):
         reverse("admin:audit_auditevent_changelist"),
         {"action": "delete_selected", "post": "yes", "_selected_action": [e.pk for e in events]},
     )
-    assert response.status_code in (200, 302, 403)
+    # The admin offers no actions at all (no delete permission), so the POST just shows the list.
+    assert response.status_code == 200
+    assert "delete_selected" not in response.content.decode()
     assert AuditEvent.objects.count() == 3

@@ -6,10 +6,13 @@ import datetime
 import chinese_calendar
 import pytest
 
-from portal.clocks import services
+from portal.clocks import services, tasks
 from portal.clocks.models import Clock, ClockEvent, ClockState, EventKind, Signal
 from portal.errors import DomainError, TransitionNotAllowed
-from tests.factories import OfficialFactory, UserFactory
+from portal.notifications.models import Notification
+from portal.workcal import days
+from portal.workcal import services as calendar
+from tests.factories import AdminFactory, OfficialFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -33,17 +36,19 @@ def oracle_between(a: datetime.date, b: datetime.date) -> int:
     )
 
 
+_STATE = {}
+
+
+def _move_today(day):
+    _STATE["today"] = day
+
+
 @pytest.fixture
 def today(monkeypatch):
     """Freeze the clocks' idea of today."""
-    state = {"today": D(2026, 9, 28)}
-    monkeypatch.setattr(services, "local_today", lambda: state["today"])
-
-    def set_today(day):
-        state["today"] = day
-
-    set_today.state = state
-    return set_today
+    _STATE["today"] = D(2026, 9, 28)
+    monkeypatch.setattr(services, "local_today", lambda: _STATE["today"])
+    return _move_today
 
 
 @pytest.fixture
@@ -52,6 +57,9 @@ def owner():
 
 
 def start(owner, *, limit=20, on=START, purpose="limit", **kwargs):
+    """Start a clock on `on`; if the frozen today is earlier, today moves to `on` (no future starts)."""
+    if on > services.local_today():
+        _move_today(on)
     subject = UserFactory()
     return services.clock_start(
         subject=subject,
@@ -103,7 +111,7 @@ def test_a_pause_moves_the_due_date_by_the_paused_working_days(today, owner):
     )
     clock.refresh_from_db()
     assert clock.state == ClockState.PAUSED and clock.signal == Signal.PAUSED
-    assert clock.next_check_on is None
+    assert clock.next_check_on == D(2026, 11, 6)  # an open pause is looked at again every day
     # While paused, the due date assumes the announced 5 working days.
     assert clock.due_date == oracle_add(D(2026, 11, 2), 25)
     today(D(2026, 11, 16))
@@ -128,6 +136,7 @@ def test_pause_and_resume_on_the_same_day_cost_nothing(today, owner):
 def test_an_extension_adds_working_days(today, owner):
     approver = OfficialFactory(username="head")
     clock = start(owner, limit=20, on=D(2026, 11, 2))
+    today(D(2026, 11, 3))
     services.clock_extend(
         clock=clock, actor=owner, days=10, approved_by=approver, reason="情况复杂", on=D(2026, 11, 3)
     )
@@ -242,3 +251,64 @@ def test_events_cannot_be_dated_before_the_previous_one(today, owner):
 def test_a_limit_below_one_day_is_refused(today, owner):
     with pytest.raises(DomainError):
         services.clock_start(subject=UserFactory(), limit_days=0, owner=owner)
+
+
+def test_events_cannot_be_dated_in_the_future(today, owner):
+    clock = start(owner, on=D(2026, 9, 28))
+    with pytest.raises(DomainError) as info:
+        services.clock_pause(
+            clock=clock, actor=owner, reason="听证", legal_basis="第四十五条", on=D(2026, 12, 1)
+        )
+    assert info.value.field == "on"
+    with pytest.raises(DomainError):
+        services.clock_stop(clock=clock, actor=owner, on=D(2026, 12, 31))
+    with pytest.raises(DomainError):
+        services.clock_start(subject=UserFactory(), limit_days=5, owner=owner, start_on=D(2026, 10, 30))
+    assert clock.events.count() == 1
+
+
+@pytest.mark.parametrize("start_day_counts", [False, True])
+def test_a_same_day_pause_costs_nothing_under_either_start_day_rule(today, owner, settings, start_day_counts):
+    settings.WORKCAL_START_DAY_COUNTS = start_day_counts
+    today(D(2025, 3, 3))
+    clock = start(owner, limit=10, on=D(2025, 3, 3))
+    due = clock.due_date
+    today(D(2025, 3, 5))
+    services.clock_pause(clock=clock, actor=owner, reason="听证", legal_basis="第四十五条", on=D(2025, 3, 5))
+    services.clock_resume(clock=clock, actor=owner, on=D(2025, 3, 5))
+    clock.refresh_from_db()
+    assert (clock.due_date, clock.paused_days) == (due, 0)
+    # A two-working-day pause moves the due date by exactly two working days.
+    today(D(2025, 3, 10))
+    services.clock_pause(clock=clock, actor=owner, reason="听证", legal_basis="第四十五条", on=D(2025, 3, 6))
+    services.clock_resume(clock=clock, actor=owner, on=D(2025, 3, 10))
+    clock.refresh_from_db()
+    assert clock.paused_days == 2
+    assert days.working_days_after(due, clock.due_date) == 2
+
+
+def test_an_open_pause_is_looked_at_every_day_and_moves_the_due_date(today, owner):
+    clock = start(owner, limit=10, on=D(2026, 11, 2))
+    today(D(2026, 11, 4))
+    services.clock_pause(
+        clock=clock, actor=owner, reason="检验检测", legal_basis="第四十五条", on=D(2026, 11, 4)
+    )
+    clock.refresh_from_db()
+    assert clock.next_check_on == D(2026, 11, 5)
+    first_due = clock.due_date
+    today(D(2026, 11, 11))
+    tasks.sweep(D(2026, 11, 11))
+    clock.refresh_from_db()
+    assert clock.paused_days == oracle_between(D(2026, 11, 4), D(2026, 11, 11)) == 5
+    assert clock.due_date == oracle_add(D(2026, 11, 2), 15) > first_due
+    assert clock.next_check_on == D(2026, 11, 12)
+    # The pause moving the due date is not announced as a changed deadline.
+    assert not Notification.objects.filter(kind="deadline_changed").exists()
+
+
+def test_a_due_date_depending_on_an_unconfirmed_year_is_provisional(today, owner):
+    today(D(2026, 12, 15))
+    calendar.calendar_year_reopen(actor=AdminFactory(), year=2026, reason="更正")
+    clock = start(owner, limit=5, on=D(2026, 12, 15))
+    assert clock.due_date.year == 2026
+    assert clock.due_provisional is True

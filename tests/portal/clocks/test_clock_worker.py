@@ -15,8 +15,10 @@ from tests.portal.notifications.helpers import wait_until
 pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
-def test_calendar_change_is_recomputed_by_the_worker(start_worker):
-    worker = start_worker("clocks")
+def test_calendar_change_is_recomputed_by_the_worker(start_worker, settings):
+    # No calendar caching anywhere, so the recomputation is queued without its cache-expiry delay.
+    settings.WORKCAL_CACHE_SECONDS = 0
+    worker = start_worker("clocks", WORKCAL_CACHE_SECONDS="0")
     owner = OfficialFactory(username="owner", email="owner@example.gov.cn")
     today = timezone.localdate()
     clock = services.clock_start(subject=UserFactory(), limit_days=20, owner=owner, label="事项 A")
@@ -50,3 +52,34 @@ def test_calendar_change_is_recomputed_by_the_worker(start_worker):
         message="a recomputation was left undone",
     )
     assert RecomputeRequest.objects.count() == 2
+
+
+def test_two_simultaneous_starts_of_one_clock_leave_one_clock_and_a_clear_refusal():
+    import threading
+
+    from django.db import connection
+
+    from portal.errors import TransitionNotAllowed
+
+    subject = UserFactory()
+    owner = OfficialFactory(username="owner2")
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def start_it():
+        try:
+            barrier.wait(timeout=10)
+            services.clock_start(subject=subject, limit_days=5, owner=owner, label="并发")
+            outcomes.append("started")
+        except TransitionNotAllowed:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=start_it) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(outcomes) == ["refused", "started"]
+    assert Clock.objects.filter(subject_id=str(subject.pk)).count() == 1

@@ -1,5 +1,6 @@
 """The worker side: deliver (claim, send, mark), backoff, giving up, resend, the sweeper."""
 
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -10,6 +11,7 @@ from django.utils import timezone, translation
 
 from portal.audit.models import AuditEvent
 from portal.errors import TransitionNotAllowed
+from portal.notifications import outbox
 from portal.notifications.channels import LoggingSmsBackend
 from portal.notifications.models import Channel, ChannelPreference, Delivery, DeliveryStatus, SmsMessage
 from portal.notifications.outbox import backoff_seconds, deliveries_sweep, delivery_attempt
@@ -175,7 +177,9 @@ def test_a_worker_that_lost_its_lease_cannot_mark_the_row_nor_keep_its_sink_writ
     def send_then_lose_the_lease(self, **kwargs):
         original(self, **kwargs)
         # Meanwhile the sweeper expired our lease and another worker claimed the row.
-        Delivery.objects.filter(idempotency_key=kwargs["idempotency_key"]).update(attempts=2)
+        Delivery.objects.filter(idempotency_key=kwargs["idempotency_key"]).update(
+            attempts=2, claim_token=uuid.uuid4()
+        )
 
     monkeypatch.setattr(LoggingSmsBackend, "send", send_then_lose_the_lease)
     _notify([person])
@@ -223,6 +227,59 @@ def test_a_resend_never_stores_the_same_message_twice(person, settings):
     delivery_resend(actor=AdminFactory(), delivery=sms)
     assert deliver(sms.pk) == "sent"
     assert SmsMessage.objects.filter(idempotency_key=sms.idempotency_key).count() == 1
+
+
+def _stale_claim_then_resend_and_reclaim(user, settings):
+    """Worker A claims attempt 1 and hangs; its lease expires on the last attempt, so the sweeper
+    fails the row; an operator resends it (attempts back to 0); worker B claims the new attempt 1."""
+    settings.NOTIFICATIONS_MAX_ATTEMPTS = 1
+    ChannelPreference.objects.create(user=user, channel=Channel.EMAIL, enabled=False)
+    _notify([user])
+    sms = delivery(user, Channel.SMS)
+    stale = outbox._claim(sms.pk)
+    assert stale.attempts == 1
+    later = timezone.now() + timedelta(seconds=settings.NOTIFICATIONS_LEASE_SECONDS + 1)
+    deliveries_sweep(now=later)
+    assert reload(sms).status == DeliveryStatus.FAILED
+    delivery_resend(actor=AdminFactory(), delivery=sms)
+    live = outbox._claim(sms.pk)
+    assert (live.attempts, reload(sms).status) == (1, DeliveryStatus.SENDING)  # same count as `stale`
+    assert live.claim_token != stale.claim_token
+    return sms, stale, live
+
+
+def test_a_worker_hanging_from_before_a_resend_cannot_finish_the_new_attempt(person, settings):
+    settings.NOTIFICATIONS_LEASE_SECONDS = 300
+    sms, stale, live = _stale_claim_then_resend_and_reclaim(person, settings)
+
+    assert outbox._send_claimed(stale) == "lease-lost"
+    assert not SmsMessage.objects.exists()  # its sink write rolled back
+    row = reload(sms)
+    assert (row.status, row.attempts, row.claim_token, row.sent_at) == (
+        DeliveryStatus.SENDING,
+        1,
+        live.claim_token,
+        None,
+    )
+
+    assert outbox._send_claimed(live) == "sent"
+    assert reload(sms).status == DeliveryStatus.SENT
+    assert SmsMessage.objects.filter(idempotency_key=sms.idempotency_key).count() == 1
+
+    assert outbox._send_claimed(stale) == "lease-lost"  # nor after the live worker finished
+    assert SmsMessage.objects.count() == 1
+
+
+def test_a_worker_hanging_from_before_a_resend_cannot_fail_the_new_attempt(person, settings):
+    settings.NOTIFICATIONS_LEASE_SECONDS = 300
+    sms, stale, live = _stale_claim_then_resend_and_reclaim(person, settings)
+    settings.NOTIFICATIONS_SMS_BACKEND = FAILING
+    assert outbox._send_claimed(stale) == "lease-lost"
+    row = reload(sms)
+    assert (row.status, row.claim_token) == (DeliveryStatus.SENDING, live.claim_token)
+    del settings.NOTIFICATIONS_SMS_BACKEND
+    assert outbox._send_claimed(live) == "sent"
+    assert SmsMessage.objects.count() == 1
 
 
 def test_only_failed_deliveries_can_be_resent_and_only_by_someone_allowed(person):

@@ -12,7 +12,8 @@ from portal.workcal import services
 from portal.workcal.models import CalendarDay, CalendarYear, YearStatus
 from tests.factories import AdminFactory
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+# The seeded calendar is put back by tests/conftest.py after other transactional tests flush it.
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_day_edit_waits_for_a_confirmation_in_progress_and_is_then_refused():
