@@ -17,3 +17,34 @@ def can_publish_item(user) -> bool:
 
 def can_publish_package(user) -> bool:
     return _admin(user) and (user.is_superuser or user.has_perm("approvals.change_package"))
+
+
+# -- Applications -----------------------------------------------------------------------------------
+
+
+def holds_role(user, unit_id, role: str) -> bool:
+    """Whether the user holds an active position with `role` in the unit."""
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    from coordination.models import Position
+
+    return Position.objects.filter(user=user, unit_id=unit_id, active=True, roles__code=role).exists()
+
+
+def can_accept(user, application) -> bool:
+    """Window clerks of the lead department receive and accept applications (受理)."""
+    return holds_role(user, application.lead_department_id, "window_clerk")
+
+
+def can_review(user, task) -> bool:
+    return holds_role(user, task.department_id, "reviewer")
+
+
+def can_approve_extension(user, task) -> bool:
+    """The head of the authority approves an extension (行政许可法 art. 42)."""
+    return holds_role(user, task.department_id, "head")
+
+
+def can_consolidate(user, application) -> bool:
+    """The lead department's coordinators consolidate and decide the package."""
+    return holds_role(user, application.lead_department_id, "lead_coordinator")

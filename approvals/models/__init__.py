@@ -1,5 +1,6 @@
 from approvals.rules import Delivery, Handling, Procedure, Stage
 
+from .applications import AcceptanceMode, Application, DepartmentTask, StatusChange
 from .catalogue import (
     FieldKind,
     FormField,
@@ -12,7 +13,10 @@ from .catalogue import (
 )
 
 __all__ = [
+    "AcceptanceMode",
+    "Application",
     "Delivery",
+    "DepartmentTask",
     "FieldKind",
     "FormField",
     "Handling",
@@ -22,6 +26,7 @@ __all__ = [
     "PackageItem",
     "Procedure",
     "Stage",
+    "StatusChange",
     "check_material_set",
     "check_package_limit",
 ]

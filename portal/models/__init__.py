@@ -1,3 +1,4 @@
 from .accounts import User, UserKind
+from .numbering import NumberSequence
 
-__all__ = ["User", "UserKind"]
+__all__ = ["NumberSequence", "User", "UserKind"]

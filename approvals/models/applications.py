@@ -1,0 +1,172 @@
+"""Applications and the department tasks that review them in parallel (DOMAIN.md §3).
+
+Applicants reach their applications by UUID (or by number + query code on the public tracking
+page), never by the sequential id. Statuses are moved only by approvals.services, checked against
+approvals.workflow, and every move is appended to `StatusChange`.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from approvals.workflow import ApplicationStatus, TaskStatus
+
+from .catalogue import Item, Package
+
+
+class AcceptanceMode(models.TextChoices):
+    NORMAL = "normal", _("Normal")
+    PLEDGE = "pledge", _("Partial acceptance on pledge (容缺)")
+    COMMITMENT = "commitment", _("Pledge-based approval (告知承诺)")
+
+
+class Application(models.Model):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    number = models.CharField(_("application number"), max_length=32, unique=True, null=True, blank=True)
+    query_code = models.CharField(_("query code"), max_length=8, blank=True)
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="applications",
+        verbose_name=_("applicant"),
+    )
+    item = models.ForeignKey(
+        Item,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="applications",
+        verbose_name=_("item"),
+    )
+    package = models.ForeignKey(
+        Package,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="applications",
+        verbose_name=_("package"),
+    )
+    lead_department = models.ForeignKey(
+        "coordination.OrgUnit", on_delete=models.PROTECT, related_name="+", verbose_name=_("lead department")
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=24,
+        choices=ApplicationStatus.choices,
+        default=ApplicationStatus.DRAFT,
+        db_index=True,
+    )
+    acceptance_mode = models.CharField(
+        _("acceptance"), max_length=12, choices=AcceptanceMode.choices, blank=True
+    )
+    form_data = models.JSONField(_("form"), default=dict, blank=True)
+    received_on = models.DateField(_("received on"), null=True, blank=True)
+    accepted_on = models.DateField(_("accepted on"), null=True, blank=True)
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    supplement_due = models.DateField(_("pledged materials due"), null=True, blank=True)
+    supplement_received_on = models.DateField(_("pledged materials received on"), null=True, blank=True)
+    reasons = models.TextField(_("reasons"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(item__isnull=False) & Q(package__isnull=True))
+                | (Q(item__isnull=True) & Q(package__isnull=False)),
+                name="application_item_xor_package",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["applicant", "-created_at"], name="application_by_applicant"),
+            models.Index(fields=["lead_department", "status"], name="application_by_lead"),
+        ]
+
+    def __str__(self):
+        return self.number or str(_("Draft %(id)s") % {"id": str(self.uuid)[:8]})
+
+    @property
+    def subject_name(self) -> str:
+        return (self.package or self.item).name
+
+
+class StatusChange(models.Model):
+    """An application's status history: rows are only ever added."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=24, choices=ApplicationStatus.choices, blank=True)
+    to_status = models.CharField(max_length=24, choices=ApplicationStatus.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["application_id", "id"]
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+
+    def __str__(self):
+        return f"{self.from_status} → {self.to_status}"
+
+
+class DepartmentTask(models.Model):
+    """One department's review of one item of an application, in parallel with the others."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="tasks", verbose_name=_("application")
+    )
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="+", verbose_name=_("item"))
+    department = models.ForeignKey(
+        "coordination.OrgUnit",
+        on_delete=models.PROTECT,
+        related_name="review_tasks",
+        verbose_name=_("department"),
+    )
+    mandatory = models.BooleanField(_("mandatory"), default=True)
+    status = models.CharField(
+        _("status"), max_length=24, choices=TaskStatus.choices, default=TaskStatus.PENDING
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("reviewer"),
+    )
+    opinion = models.TextField(_("opinion"), blank=True)
+    conditions = models.TextField(_("conditions"), blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("department task")
+        verbose_name_plural = _("department tasks")
+        constraints = [models.UniqueConstraint(fields=["application", "item"], name="task_one_per_item")]
+        indexes = [models.Index(fields=["department", "status"], name="task_inbox")]
+
+    def __str__(self):
+        return f"{self.application} · {self.item.name}"
+
+    def clock_recipients(self, clock):
+        """Deadline reminders go to the reviewer, or the department's reviewers while unclaimed."""
+        if self.assignee_id:
+            return [self.assignee]
+        from django.contrib.auth import get_user_model
+
+        return (
+            get_user_model()
+            .objects.filter(
+                positions__unit_id=self.department_id,
+                positions__active=True,
+                positions__roles__code="reviewer",
+            )
+            .distinct()
+        )

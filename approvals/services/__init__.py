@@ -1,0 +1,38 @@
+"""Every write of the approvals app: one function per use case (DESIGN.md §4.1)."""
+
+from .applications import (
+    application_accept,
+    application_create,
+    application_decide,
+    application_not_accept,
+    application_request_correction,
+    application_submit,
+    application_supplement_received,
+    application_withdraw,
+    task_claim,
+    task_decide,
+    task_extension_decide,
+    task_request_extension,
+    task_resume,
+    task_suspend,
+)
+from .catalogue import catalogue_item_publish, catalogue_package_publish
+
+__all__ = [
+    "application_accept",
+    "application_create",
+    "application_decide",
+    "application_not_accept",
+    "application_request_correction",
+    "application_submit",
+    "application_supplement_received",
+    "application_withdraw",
+    "catalogue_item_publish",
+    "catalogue_package_publish",
+    "task_claim",
+    "task_decide",
+    "task_extension_decide",
+    "task_request_extension",
+    "task_resume",
+    "task_suspend",
+]
