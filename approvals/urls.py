@@ -1,6 +1,6 @@
 from django.urls import path
 
-from approvals import views
+from approvals import views_guide as views
 
 app_name = "approvals"
 urlpatterns = [

@@ -1,0 +1,3 @@
+"""Approvals API (applicants and officials). Included from portal/urls.py at "api/approvals/"."""
+
+urlpatterns = []
