@@ -48,3 +48,29 @@ def can_approve_extension(user, task) -> bool:
 def can_consolidate(user, application) -> bool:
     """The lead department's coordinators consolidate and decide the package."""
     return holds_role(user, application.lead_department_id, "lead_coordinator")
+
+
+def official_unit_ids(user) -> set[int]:
+    """Units in which the user holds an active position."""
+    if not (user and user.is_authenticated and user.is_active):
+        return set()
+    from coordination.models import Position
+
+    return set(Position.objects.filter(user=user, active=True).values_list("unit_id", flat=True))
+
+
+def can_view_application(user, application) -> bool:
+    """The applicant, and officials of the lead department or of a department reviewing it.
+
+    Lists use the same rule in SQL (approvals.selectors); this is for one object at hand.
+    """
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    if application.applicant_id == user.pk:
+        return True
+    units = official_unit_ids(user)
+    if not units:
+        return False
+    if application.lead_department_id in units:
+        return True
+    return application.tasks.filter(department_id__in=units).exists()

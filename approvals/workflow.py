@@ -64,9 +64,10 @@ APPLICATION_TRANSITIONS: dict[str, frozenset[str]] = {
     A.DRAFT: frozenset({A.SUBMITTED}),
     A.SUBMITTED: frozenset({A.CORRECTION_REQUESTED, A.NOT_ACCEPTED, A.ACCEPTED}),
     A.CORRECTION_REQUESTED: frozenset({A.SUBMITTED}),
-    A.ACCEPTED: frozenset({A.IN_REVIEW}),
-    A.IN_REVIEW: frozenset({A.CONSOLIDATING}),
-    A.CONSOLIDATING: frozenset({A.AWAITING_SUPPLEMENT, A.GRANTED, A.REFUSED}),
+    # TERMINATED: pledged (容缺) materials not supplied in time, at any point after acceptance.
+    A.ACCEPTED: frozenset({A.IN_REVIEW, A.TERMINATED}),
+    A.IN_REVIEW: frozenset({A.CONSOLIDATING, A.TERMINATED}),
+    A.CONSOLIDATING: frozenset({A.AWAITING_SUPPLEMENT, A.GRANTED, A.REFUSED, A.TERMINATED}),
     A.AWAITING_SUPPLEMENT: frozenset({A.GRANTED, A.REFUSED, A.TERMINATED}),
     A.GRANTED: frozenset({A.PUBLISHED, A.REVOKED}),
     A.PUBLISHED: frozenset({A.ISSUED, A.REVOKED}),

@@ -94,6 +94,19 @@ class Application(models.Model):
     def subject_name(self) -> str:
         return (self.package or self.item).name
 
+    def clock_recipients(self, clock):
+        """Who is told when one of the application's clocks turns yellow or red."""
+        from portal.models import User
+
+        role = (
+            "window_clerk"
+            if clock.purpose in ("completeness", "completeness-2", "supplement")
+            else ("lead_coordinator")
+        )
+        return User.objects.filter(
+            positions__unit_id=self.lead_department_id, positions__active=True, positions__roles__code=role
+        ).distinct()
+
 
 class StatusChange(models.Model):
     """An application's status history: rows are only ever added."""

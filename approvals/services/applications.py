@@ -36,7 +36,10 @@ from portal.audit.services import audit_record
 from portal.clocks import services as clocks
 from portal.clocks.models import Clock
 from portal.errors import DomainError, TransitionNotAllowed
+from portal.models import User
+from portal.notifications.services import notify
 from portal.numbering import next_number
+from portal.workcal import days as workdays
 
 A = ApplicationStatus
 T = TaskStatus
@@ -126,6 +129,49 @@ def _items(application: Application) -> list[tuple[Item, bool]]:
     ]
 
 
+def applicant_url(application: Application) -> str:
+    return f"/apply/a/{application.uuid}/"
+
+
+def official_url(application: Application) -> str:
+    return f"/work/applications/{application.uuid}/"
+
+
+def _tell(
+    recipients, application: Application, event: str, *, url: str, key_suffix: str = "", **context
+) -> None:
+    notify(
+        recipients=recipients,
+        kind="application_event",
+        key=f"application:{application.pk}:{event}{key_suffix}",
+        url=url,
+        subject=application,
+        context={
+            "event": event,
+            "number": application.number or "",
+            "name": application.subject_name,
+            **context,
+        },
+    )
+
+
+def _tell_applicant(application: Application, event: str, *, key_suffix: str = "", **context) -> None:
+    _tell(
+        [application.applicant],
+        application,
+        event,
+        url=applicant_url(application),
+        key_suffix=key_suffix,
+        **context,
+    )
+
+
+def _staff(unit_id: int, role: str):
+    return User.objects.filter(
+        positions__unit_id=unit_id, positions__active=True, positions__roles__code=role, is_active=True
+    ).distinct()
+
+
 def _require_applicant(actor, application) -> None:
     if actor is None or actor.pk != application.applicant_id:
         _deny(_("Only the applicant may do this."))
@@ -199,6 +245,9 @@ def application_submit(*, actor, application: Application, form_data: dict | Non
         actor=actor,
         label=_("Completeness check of %(number)s") % {"number": application.number},
     )
+    _tell_applicant(
+        application, "submitted", key_suffix="-2" if resubmission else "", days=rules.COMPLETENESS_CHECK_DAYS
+    )
     return application
 
 
@@ -227,10 +276,12 @@ def application_supplement_received(*, actor, application: Application) -> Appli
         raise TransitionNotAllowed(_("No pledged materials are outstanding."))
     application.supplement_received_on = _today()
     application.save()
+    _stop_clock(application, "supplement", actor)
     if application.status == A.AWAITING_SUPPLEMENT:
         application.decided_on = _today()
         _move(application, A.GRANTED, actor=actor)
         _stop_clock(application, "promised", actor)
+        _tell_applicant(application, "granted")
     return application
 
 
@@ -255,6 +306,7 @@ def application_request_correction(*, actor, application: Application, missing: 
             _("A correction notice was already issued; everything must be listed at once.")
         )
     _move(application, A.CORRECTION_REQUESTED, actor=actor, reason="\n".join(missing))
+    _tell_applicant(application, "correction", reason="\n".join(missing))
     _stop_clock(application, "completeness", actor)
     return application
 
@@ -267,6 +319,7 @@ def application_not_accept(*, actor, application: Application, reasons: str) -> 
         raise DomainError(_("A decision not to accept needs its reasons."), field="reasons")
     application.reasons = reasons
     _move(application, A.NOT_ACCEPTED, actor=actor, reason=reasons)
+    _tell_applicant(application, "not_accepted", reason=reasons)
     for purpose in ("completeness", "completeness-2"):
         _stop_clock(application, purpose, actor)
     return application
@@ -279,22 +332,27 @@ def application_accept(
     """Accept (受理): the promised clock starts and one task per item goes to its department."""
     application = _lock(application)
     _require_clerk(actor, application)
+    return _accept(application, actor=actor, mode=mode, supplement_due=supplement_due, accepted_on=_today())
+
+
+def _accept(
+    application: Application, *, actor, mode, supplement_due, accepted_on, reason: str = ""
+) -> Application:
     if mode not in AcceptanceMode.values:
         raise DomainError(_("Unknown kind of acceptance."), field="mode")
     items = _items(application)
     if mode == AcceptanceMode.PLEDGE:
         if not all(item.pledge_acceptance_allowed for item, _m in items):
             raise DomainError(_("This service does not allow acceptance on pledge (容缺)."), field="mode")
-        if supplement_due is None:
+        if supplement_due is None or supplement_due <= accepted_on:
             raise DomainError(
                 _("Give the date by which the pledged materials must arrive."), field="supplement_due"
             )
     if mode == AcceptanceMode.COMMITMENT and not all(item.pledge_approval_allowed for item, _m in items):
         raise DomainError(_("This service does not allow pledge-based approval (告知承诺)."), field="mode")
-    today = _today()
-    _move(application, A.ACCEPTED, actor=actor)
+    _move(application, A.ACCEPTED, actor=actor, reason=reason)
     application.acceptance_mode = mode
-    application.accepted_on = today
+    application.accepted_on = accepted_on
     application.supplement_due = supplement_due if mode == AcceptanceMode.PLEDGE else None
     application.save()
     for purpose in ("completeness", "completeness-2"):
@@ -304,13 +362,24 @@ def application_accept(
         if application.package_id
         else application.item.promised_limit_days
     )
+    label = _("%(number)s: %(name)s") % {"number": application.number, "name": application.subject_name}
     clocks.clock_start(
         subject=application,
         purpose="promised",
         limit_days=limit,
         actor=actor,
-        label=_("%(number)s: %(name)s") % {"number": application.number, "name": application.subject_name},
+        label=label,
+        start_on=accepted_on,
     )
+    if mode == AcceptanceMode.PLEDGE:
+        clocks.clock_start(
+            subject=application,
+            purpose="supplement",
+            actor=actor,
+            start_on=accepted_on,
+            limit_days=max(1, workdays.working_days_between(accepted_on, supplement_due)),
+            label=_("Pledged materials of %(number)s") % {"number": application.number},
+        )
     for item, mandatory in items:
         task = DepartmentTask.objects.create(
             application=application, item=item, mandatory=mandatory, department=item.implementing_body
@@ -320,10 +389,56 @@ def application_accept(
             purpose="review",
             limit_days=item.promised_limit_days,
             actor=actor,
+            start_on=accepted_on,
             label=_("%(number)s: %(item)s") % {"number": application.number, "item": item.name},
         )
+        _tell(
+            _staff(task.department_id, "reviewer"),
+            application,
+            "task_assigned",
+            key_suffix=f":{task.pk}",
+            url=f"/work/tasks/{task.pk}/",
+            department=task.department.name,
+        )
     _move(application, A.IN_REVIEW, actor=actor)
+    _tell_applicant(
+        application, "accepted", accepted_on=accepted_on, supplement_due=application.supplement_due
+    )
     return application
+
+
+def accept_on_missed_completeness_check(application_id: int) -> bool:
+    """行政许可法 art. 32: an application whose completeness was not checked in time counts as
+    accepted on the day it was received. Called when its completeness clock turns red."""
+    application = Application.objects.select_for_update().get(pk=application_id)
+    if application.status != A.SUBMITTED:
+        return False
+    _accept(
+        application,
+        actor=None,
+        mode=AcceptanceMode.NORMAL,
+        supplement_due=None,
+        accepted_on=application.received_on,
+        reason=str(rules.COMPLETENESS_CHECK_BASIS),
+    )
+    return True
+
+
+def terminate_on_missed_supplement(application_id: int) -> bool:
+    """The pledged (容缺) materials did not arrive by their deadline: the application is terminated."""
+    application = Application.objects.select_for_update().get(pk=application_id)
+    if application.supplement_received_on or application.status not in OPEN_APPLICATION_STATES - {A.DRAFT}:
+        return False
+    for task in application.tasks.select_for_update().exclude(status__in=TERMINAL_TASK_STATES):
+        _move_task(task, T.CANCELLED, actor=None)
+        _stop_clock(task, "review", None)
+    for purpose in ("promised", "supplement"):
+        _stop_clock(application, purpose, None)
+    _move(
+        application, A.TERMINATED, actor=None, reason=str(_("The pledged materials did not arrive in time."))
+    )
+    _tell_applicant(application, "terminated")
+    return True
 
 
 # -- department reviewer -----------------------------------------------------------------------------
@@ -364,6 +479,14 @@ def task_suspend(
         reason=reason,
         legal_basis=str(rules.Procedure(procedure).label),
         expected_days=expected_days,
+    )
+    _tell_applicant(
+        task.application,
+        "suspended",
+        key_suffix=f":{task.pk}:{task.application.status_changes.count()}",
+        department=task.department.name,
+        reason=reason,
+        expected_days=expected_days or 0,
     )
     return task
 
@@ -409,6 +532,14 @@ def task_extension_decide(
         clocks.clock_extend(
             clock=_clock(task, "review"), actor=actor, days=days, approved_by=actor, reason=reason
         )
+        _tell_applicant(
+            task.application,
+            "extended",
+            key_suffix=f":{task.pk}",
+            department=task.department.name,
+            days=days,
+            reason=reason,
+        )
     return task
 
 
@@ -438,6 +569,12 @@ def task_decide(
         and not application.tasks.exclude(status__in=TERMINAL_TASK_STATES).exists()
     ):
         _move(application, A.CONSOLIDATING, actor=actor)
+        _tell(
+            _staff(application.lead_department_id, "lead_coordinator"),
+            application,
+            "ready_to_decide",
+            url=official_url(application),
+        )
     return task
 
 
@@ -469,8 +606,10 @@ def application_decide(*, actor, application: Application, grant: bool, reasons:
         and not application.supplement_received_on
     ):
         _move(application, A.AWAITING_SUPPLEMENT, actor=actor, reason=reasons)
+        _tell_applicant(application, "awaiting_supplement")
         return application
     application.decided_on = _today()
     _move(application, A.GRANTED if grant else A.REFUSED, actor=actor, reason=reasons)
+    _tell_applicant(application, "granted" if grant else "refused", reason=reasons)
     _stop_clock(application, "promised", actor)
     return application

@@ -22,7 +22,7 @@ from portal.audit.services import audit_record
 from portal.errors import DomainError, TransitionNotAllowed
 from portal.notifications.services import notify
 
-from . import conf, ledger
+from . import conf, ledger, signals
 from .models import Clock, ClockEvent, ClockState, EventKind, Signal
 
 DERIVED = [
@@ -79,14 +79,21 @@ def _subject_url(clock: Clock) -> str:
 
 
 def _apply(clock: Clock, result: ledger.Result, today: datetime.date) -> tuple[bool, datetime.date | None]:
-    """Store the derived fields; return (signal changed, the previous due date if it moved)."""
-    signal_changed = clock.pk is None or result.signal != clock.signal
-    old_due = clock.due_date if clock.pk and clock.due_date != result.due_date else None
+    """Store the derived fields; return (signal changed, the previous due date if it moved).
+
+    A changed signal is announced to the subject's app (signals.signal_changed) in this transaction.
+    """
+    new_clock = clock.pk is None
+    old_signal = clock.signal
+    signal_changed = new_clock or result.signal != clock.signal
+    old_due = clock.due_date if not new_clock and clock.due_date != result.due_date else None
     for name in DERIVED:
         setattr(clock, name, getattr(result, name))
     if signal_changed:
         clock.signal_since = today
     clock.save()
+    if signal_changed and not new_clock:
+        signals.signal_changed.send(sender=Clock, clock=clock, old=old_signal, new=clock.signal)
     return signal_changed, old_due
 
 

@@ -347,3 +347,66 @@ def test_reviewers_finishing_at_the_same_moment_move_the_application_exactly_onc
     assert set(DepartmentTask.objects.filter(application=app).values_list("status", flat=True)) == {
         T.APPROVED
     }
+
+
+# -- what people are told, and what the clocks do on their own -----------------------------------------
+
+
+def test_the_right_people_are_told_at_each_step(today, city):
+    from portal.notifications.models import Notification
+
+    app = in_review(city)
+    events = lambda user: sorted(Notification.objects.filter(recipient=user).values_list("key", flat=True))  # noqa: E731
+    assert events(city["applicant"]) == [f"application:{app.pk}:accepted", f"application:{app.pk}:submitted"]
+    for reviewer in city["reviewers"]:
+        assert len([k for k in events(reviewer) if ":task_assigned:" in k]) == 1
+    approve_all(city, app)
+    assert events(city["lead"]) == [f"application:{app.pk}:ready_to_decide"]
+    services.application_decide(actor=city["lead"], application=app, grant=True)
+    assert f"application:{app.pk}:granted" in events(city["applicant"])
+    granted = Notification.objects.get(key=f"application:{app.pk}:granted")
+    assert granted.url == f"/apply/a/{app.uuid}/"
+
+
+def test_a_missed_completeness_check_counts_as_accepted_on_receipt(today, city):
+    """行政许可法 art. 32: no answer within 5 working days means accepted on the day received."""
+    from portal.clocks import tasks
+
+    app = submitted(city)
+    clock = Clock.objects.get(subject_id=str(app.pk), purpose="completeness")
+    late = clock.due_date + datetime.timedelta(days=1)
+    today(late)
+    tasks.sweep(late, force=True)
+    app.refresh_from_db()
+    assert app.status == A.IN_REVIEW
+    assert app.accepted_on == app.received_on == TODAY
+    promised = Clock.objects.get(subject_id=str(app.pk), purpose="promised")
+    assert promised.started_on == TODAY
+    reason = StatusChange.objects.get(application=app, to_status=A.ACCEPTED).reason
+    assert "第三十二条" in reason
+
+
+def test_pledged_materials_not_supplied_in_time_terminate_the_application(today, city):
+    from portal.clocks import tasks
+
+    app = in_review(city, mode=AcceptanceMode.PLEDGE, supplement_due=datetime.date(2026, 11, 6))
+    late = datetime.date(2026, 11, 9)
+    today(late)
+    tasks.sweep(late, force=True)
+    app.refresh_from_db()
+    assert app.status == A.TERMINATED
+    assert set(DepartmentTask.objects.filter(application=app).values_list("status", flat=True)) == {
+        T.CANCELLED
+    }
+    assert not Clock.objects.filter(subject_id=str(app.pk)).exclude(state="stopped").exists()
+
+
+def test_supplied_pledged_materials_stop_the_supplement_clock(today, city):
+    from portal.clocks import tasks
+
+    app = in_review(city, mode=AcceptanceMode.PLEDGE, supplement_due=datetime.date(2026, 11, 6))
+    services.application_supplement_received(actor=city["clerk"], application=app)
+    today(datetime.date(2026, 11, 9))
+    tasks.sweep(datetime.date(2026, 11, 9), force=True)
+    app.refresh_from_db()
+    assert app.status == A.IN_REVIEW

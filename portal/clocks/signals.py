@@ -1,0 +1,12 @@
+"""Signals of the clocks app.
+
+``signal_changed`` is sent inside the transaction that changed a clock's signal (a service call or
+the daily sweep), with ``sender=Clock``, ``clock`` (saved, locked), ``old`` and ``new`` (Signal
+values). A subject's app reacts to its own clocks here — e.g. the approvals app accepts an
+application whose completeness check ran out (行政许可法 art. 32). Receivers run in the same
+transaction: what they write commits or rolls back with the change.
+"""
+
+from django.dispatch import Signal
+
+signal_changed = Signal()
