@@ -527,6 +527,11 @@ def task_extension_decide(
     task = _lock_task(task)
     if not permissions.can_approve_extension(actor, task):
         _deny(_("Only the head of the department may decide on an extension."))
+    if approve and not 1 <= int(days or 0) <= task.item.extension_days:
+        raise DomainError(
+            _("An extension of this item is 1 to %(n)d working days.") % {"n": task.item.extension_days},
+            field="days",
+        )
     _move_task(task, T.IN_REVIEW, actor=actor, reason=reason)
     if approve:
         clocks.clock_extend(

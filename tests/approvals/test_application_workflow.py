@@ -410,3 +410,14 @@ def test_supplied_pledged_materials_stop_the_supplement_clock(today, city):
     tasks.sweep(datetime.date(2026, 11, 9), force=True)
     app.refresh_from_db()
     assert app.status == A.IN_REVIEW
+
+
+def test_the_head_cannot_approve_more_than_the_item_allows(today, city):
+    app = in_review(city)
+    food = tasks_of(app)["FOOD"]
+    services.task_claim(actor=city["reviewers"][0], task=food)
+    services.task_request_extension(actor=city["reviewers"][0], task=food, days=10, reason="情况复杂")
+    with pytest.raises(DomainError) as info:
+        services.task_extension_decide(actor=city["head"], task=food, approve=True, days=11, reason="同意")
+    assert info.value.field == "days"
+    assert DepartmentTask.objects.get(pk=food.pk).status == T.EXTENSION_PENDING
