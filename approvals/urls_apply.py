@@ -3,5 +3,19 @@
 Included from portal/urls.py at "apply/" (namespace "apply").
 """
 
+from django.urls import path
+
+from approvals import views_apply as views
+
 app_name = "apply"
-urlpatterns = []
+urlpatterns = [
+    path("mine/", views.mine, name="mine"),
+    path("track/", views.track, name="track"),
+    path("a/<uuid:uuid>/", views.detail, name="detail"),
+    path("a/<uuid:uuid>/edit/", views.edit, name="edit"),
+    path("a/<uuid:uuid>/materials/", views.materials, name="materials"),
+    path("a/<uuid:uuid>/withdraw/", views.withdraw, name="withdraw"),
+    path("a/<uuid:uuid>/supply/", views.supply, name="supply"),
+    path("a/<uuid:uuid>/files/<int:pk>/", views.download, name="download"),
+    path("<str:kind>/<slug:code>/", views.start, name="start"),
+]

@@ -150,6 +150,10 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="portal@smartcity.exa
 # Seconds an SMTP connection may block; well under the delivery lease (NOTIFICATIONS_LEASE_SECONDS).
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 
+# Cache: in-process by default; production with several workers sets CACHE_URL (e.g.
+# redis://redis:6379/1) so rate limits (public tracking) are shared between processes.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+
 # Celery: Redis when REDIS_URL / CELERY_BROKER_URL is given, else an embedded broker
 # (kombu's filesystem transport under var/broker) so the demo needs no server.
 REDIS_URL = env.str("REDIS_URL", default="")

@@ -1,3 +1,13 @@
 """Approvals API (applicants and officials). Included from portal/urls.py at "api/approvals/"."""
 
-urlpatterns = []
+from rest_framework.routers import SimpleRouter
+
+from approvals.api.views import ApplicantApplicationViewSet, IntakeViewSet, LeadViewSet, TaskViewSet
+
+router = SimpleRouter()
+router.register("applications", ApplicantApplicationViewSet, basename="approvals-application")
+router.register("tasks", TaskViewSet, basename="approvals-task")
+router.register("intake", IntakeViewSet, basename="approvals-intake")
+router.register("lead", LeadViewSet, basename="approvals-lead")
+
+urlpatterns = router.urls

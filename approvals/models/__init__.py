@@ -11,10 +11,12 @@ from .catalogue import (
     check_material_set,
     check_package_limit,
 )
+from .materials import ApplicationMaterial, MaterialStatus
 
 __all__ = [
     "AcceptanceMode",
     "Application",
+    "ApplicationMaterial",
     "Delivery",
     "DepartmentTask",
     "FieldKind",
@@ -22,6 +24,7 @@ __all__ = [
     "Handling",
     "Item",
     "Material",
+    "MaterialStatus",
     "Package",
     "PackageItem",
     "Procedure",

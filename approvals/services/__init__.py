@@ -1,5 +1,14 @@
 """Every write of the approvals app: one function per use case (DESIGN.md §4.1)."""
 
+from .applicant import (
+    application_save_draft,
+    application_submit_complete,
+    material_pledge,
+    material_remove,
+    material_supply,
+    material_upload,
+    materials_check,
+)
 from .applications import (
     application_accept,
     application_create,
@@ -24,11 +33,18 @@ __all__ = [
     "application_decide",
     "application_not_accept",
     "application_request_correction",
+    "application_save_draft",
     "application_submit",
+    "application_submit_complete",
     "application_supplement_received",
     "application_withdraw",
     "catalogue_item_publish",
     "catalogue_package_publish",
+    "material_pledge",
+    "material_remove",
+    "material_supply",
+    "material_upload",
+    "materials_check",
     "task_claim",
     "task_decide",
     "task_extension_decide",

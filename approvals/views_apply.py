@@ -1,0 +1,321 @@
+"""Applicant pages: start, fill and submit an application, follow it, answer the authority.
+
+Thin views: selectors read (scoped to the applicant; anything else is 404), services write,
+templates show. Domain errors become messages or form errors, never a 500.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from approvals import selectors, services
+from approvals.forms import ApplicationForm, MaterialUploadForm, TrackingForm, WithdrawForm
+from approvals.models import ApplicationMaterial, Item, Material, Package
+from approvals.selectors import applicant as applicant_selectors
+from approvals.services.applicant import EDITABLE_STATES, form_specs, material_slots, materials_problems
+from portal.errors import DomainError
+
+TRACK_LIMIT = 10  # tries per IP address
+TRACK_WINDOW_SECONDS = 10 * 60
+
+
+def _errors_to_messages(request, error) -> None:
+    if isinstance(error, ValidationError):
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.error(request, getattr(error, "message", str(error)))
+
+
+# -- start ------------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def start(request, kind, code):
+    """Confirm, then start a draft for a published item or package (the guide's button comes here)."""
+    if kind == "item":
+        target = selectors.guide_items().filter(code=code).first()
+    elif kind == "package":
+        target = selectors.guide_packages().filter(code=code).first()
+    else:
+        raise Http404
+    if target is None:
+        raise Http404
+    if request.method == "POST":
+        try:
+            application = services.application_create(
+                actor=request.user,
+                item=target if isinstance(target, Item) else None,
+                package=target if isinstance(target, Package) else None,
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request, _("Your draft application was created. Fill in the form and add the materials.")
+            )
+            return redirect("apply:edit", uuid=application.uuid)
+    lookup = {"item": target} if kind == "item" else {"package": target}
+    drafts = applicant_selectors.my_applications(user=request.user).filter(status="draft", **lookup)[:5]
+    guide_url = reverse(
+        "approvals:guide-item" if kind == "item" else "approvals:guide-package", kwargs={"code": code}
+    )
+    return render(
+        request,
+        "approvals/apply/start.html",
+        {"target": target, "kind": kind, "drafts": list(drafts), "guide_url": guide_url},
+    )
+
+
+# -- my applications ------------------------------------------------------------------------------------
+
+
+@login_required
+def mine(request):
+    page = applicant_selectors.my_applications_page(user=request.user, page=request.GET.get("page"))
+    return render(request, "approvals/apply/mine.html", {"page": page})
+
+
+@login_required
+def detail(request, uuid):
+    application = applicant_selectors.own_application(user=request.user, uuid=uuid)
+    context = applicant_selectors.application_detail(application=application)
+    context["withdraw_form"] = WithdrawForm()
+    return render(request, "approvals/apply/detail.html", context)
+
+
+# -- fill in and submit -----------------------------------------------------------------------------------
+
+
+def _edit_context(request, application, form):
+    slots, extras = material_slots(application)
+    return {
+        "application": application,
+        "badge": applicant_selectors.badge(application.status),
+        "form": form,
+        "slots": slots,
+        "extras": extras,
+        "upload_form": MaterialUploadForm(),
+        "correction": application.status_changes.filter(to_status="correction").order_by("-pk").first(),
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit(request, uuid):
+    application = applicant_selectors.own_application(user=request.user, uuid=uuid)
+    if application.status not in EDITABLE_STATES:
+        messages.info(request, _("This application can no longer be changed."))
+        return redirect("apply:detail", uuid=application.uuid)
+    specs = form_specs(application)
+    if request.method == "GET":
+        form = ApplicationForm(initial=application.form_data or {}, specs=specs)
+        return render(request, "approvals/apply/edit.html", _edit_context(request, application, form))
+
+    submitting = request.POST.get("action") == "submit"
+    form = ApplicationForm(data=request.POST, specs=specs, for_submit=submitting)
+    if not form.is_valid():
+        messages.error(request, _("Please correct the fields marked below."))
+        return render(
+            request, "approvals/apply/edit.html", _edit_context(request, application, form), status=400
+        )
+    raw = {spec.key: request.POST.get(spec.key, "") for spec in specs}
+    try:
+        application = services.application_save_draft(
+            actor=request.user, application=application, form_data=raw
+        )
+        if not submitting:
+            messages.success(request, _("Draft saved."))
+            return redirect("apply:edit", uuid=application.uuid)
+        application = services.application_submit_complete(actor=request.user, application=application)
+    except ValidationError as error:
+        for key, problems in error.message_dict.items():
+            for problem in problems:
+                form.add_error(key if key in form.fields else None, problem)
+    except (DomainError, PermissionDenied) as error:
+        for problem in materials_problems(application) or [getattr(error, "message", str(error))]:
+            form.add_error(None, problem)
+    else:
+        messages.success(
+            request,
+            _("Submitted. Your application number is %(number)s; keep the query code %(code)s to track it.")
+            % {"number": application.number, "code": application.query_code},
+        )
+        return redirect("apply:detail", uuid=application.uuid)
+    application.refresh_from_db()
+    return render(request, "approvals/apply/edit.html", _edit_context(request, application, form), status=400)
+
+
+def _material(request) -> Material | None:
+    raw = request.POST.get("material") or ""
+    if not raw:
+        return None
+    try:
+        return Material.objects.get(pk=int(raw))
+    except (Material.DoesNotExist, ValueError):
+        raise DomainError(_("This material is not part of this application.")) from None
+
+
+@login_required
+@require_POST
+def materials(request, uuid):
+    """Upload, pledge or remove a material of a draft (or of an application being corrected)."""
+    application = applicant_selectors.own_application(user=request.user, uuid=uuid)
+    action = request.POST.get("action")
+    try:
+        if action == "upload":
+            services.material_upload(
+                actor=request.user,
+                application=application,
+                material=_material(request),
+                uploaded_file=request.FILES.get("file"),
+            )
+            messages.success(request, _("File uploaded."))
+        elif action == "pledge":
+            material = _material(request)
+            if material is None:
+                raise DomainError(_("Choose the material you pledge."))
+            services.material_pledge(actor=request.user, application=application, material=material)
+            messages.success(request, _("Pledge recorded: hand this material in after acceptance."))
+        elif action == "remove":
+            try:
+                row = ApplicationMaterial.objects.get(
+                    application=application, pk=int(request.POST.get("file", ""))
+                )
+            except (ApplicationMaterial.DoesNotExist, ValueError):
+                raise Http404 from None
+            services.material_remove(actor=request.user, material_file=row)
+            messages.success(request, _("Removed."))
+        else:
+            raise DomainError(_("Unknown action."))
+    except (DomainError, PermissionDenied) as error:
+        _errors_to_messages(request, error)
+    return redirect(reverse("apply:edit", kwargs={"uuid": application.uuid}) + "#materials")
+
+
+# -- after submission ------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def withdraw(request, uuid):
+    application = applicant_selectors.own_application(user=request.user, uuid=uuid)
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.application_withdraw(
+                actor=request.user, application=application, reason=form.cleaned_data["reason"]
+            )
+        except (DomainError, PermissionDenied) as error:
+            _errors_to_messages(request, error)
+        else:
+            messages.success(request, _("The application was withdrawn."))
+        return redirect("apply:detail", uuid=application.uuid)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "approvals/apply/withdraw.html", {"application": application, "form": form}, status=status
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def supply(request, uuid):
+    """Supply the materials pledged at acceptance (容缺)."""
+    application = applicant_selectors.own_application(user=request.user, uuid=uuid)
+    if request.method == "POST":
+        try:
+            material = _material(request)
+            if material is None:
+                raise DomainError(_("Choose the pledged material you supply."))
+            services.material_supply(
+                actor=request.user,
+                application=application,
+                material=material,
+                uploaded_file=request.FILES.get("file"),
+            )
+        except (DomainError, PermissionDenied) as error:
+            _errors_to_messages(request, error)
+        else:
+            messages.success(request, _("Thank you: the material was supplied."))
+        return redirect("apply:supply", uuid=application.uuid)
+    slots, _extras = material_slots(application)
+    pledged = [s for s in slots if s.pledge is not None]
+    return render(
+        request,
+        "approvals/apply/supply.html",
+        {
+            "application": application,
+            "pledged": pledged,
+            "outstanding": [s for s in pledged if s.pledged],
+            "upload_form": MaterialUploadForm(),
+        },
+    )
+
+
+@login_required
+def download(request, uuid, pk):
+    """A stored file, for the applicant and officials who may see the application; else 404."""
+    row = applicant_selectors.viewable_material(user=request.user, uuid=uuid, pk=pk)
+    try:
+        handle = row.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=row.original_name or "file", content_type=row.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# -- public tracking -------------------------------------------------------------------------------------
+
+
+def _client_ip(request) -> str:
+    return request.META.get("REMOTE_ADDR") or "unknown"
+
+
+def _too_many_tries(request) -> bool:
+    """Count one try for this IP; True once it has made more than TRACK_LIMIT in the window."""
+    key = f"apply-track:{_client_ip(request)}"
+    cache.add(key, 0, timeout=TRACK_WINDOW_SECONDS)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=TRACK_WINDOW_SECONDS)
+        count = 1
+    return count > TRACK_LIMIT
+
+
+@require_http_methods(["GET", "POST"])
+def track(request):
+    """Public tracking by application number + query code: no login, minimal data, rate-limited."""
+    form = TrackingForm(request.POST or None)
+    result, not_found = None, False
+    if request.method == "POST":
+        if _too_many_tries(request):
+            messages.error(
+                request,
+                _("Too many tries from your address. Please wait %(minutes)d minutes and try again.")
+                % {"minutes": TRACK_WINDOW_SECONDS // 60},
+            )
+            return render(request, "approvals/apply/track.html", {"form": TrackingForm()}, status=429)
+        if form.is_valid():
+            result = applicant_selectors.tracking_lookup(
+                number=form.cleaned_data["number"], query_code=form.cleaned_data["query_code"]
+            )
+        not_found = result is None
+    return render(
+        request,
+        "approvals/apply/track.html",
+        {"form": form, "result": result, "not_found": not_found},
+    )
