@@ -141,9 +141,9 @@ ENTERPRISES = [
 # username, full name, kind, unit code, title, roles
 LOGINS = [
     ("admin", "系统管理员", UserKind.OFFICIAL, "yx-data", "系统管理员", []),
-    ("head", "王建国", UserKind.OFFICIAL, "yx-health", "主任", [RoleCode.HEAD]),
-    ("reviewer", "李审核", UserKind.OFFICIAL, "yx-market", "审查员", [RoleCode.REVIEWER]),
-    ("reviewer2", "赵审核", UserKind.OFFICIAL, "yx-health", "审查员", [RoleCode.REVIEWER]),
+    ("head", "冯涛", UserKind.OFFICIAL, "yx-approval", "局长", [RoleCode.HEAD]),
+    ("reviewer", "李审核", UserKind.OFFICIAL, "yx-approval", "审查员", [RoleCode.REVIEWER]),
+    ("reviewer2", "赵审核", UserKind.OFFICIAL, "yx-emergency", "消防审查员", [RoleCode.REVIEWER]),
     ("clerk", "陈窗口", UserKind.OFFICIAL, "yx-approval", "窗口受理员", [RoleCode.WINDOW_CLERK]),
     (
         "coordinator",
@@ -172,9 +172,9 @@ LOGINS = [
 
 ROLE_HINTS = {
     "admin": "Django admin, edits the chart",
-    "head": "head of the city health commission",
-    "reviewer": "reviewer, market regulation",
-    "reviewer2": "reviewer, health commission",
+    "head": "head of the approval bureau (approves extensions)",
+    "reviewer": "reviewer, approval bureau",
+    "reviewer2": "reviewer, emergency management (fire safety)",
     "clerk": "window clerk, approval bureau",
     "coordinator": "lead coordinator, approval bureau",
     "supervisor": "electronic supervision",

@@ -2,20 +2,47 @@
 
 import time
 
+from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.db import connection
+from django.db import connection, transaction
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET
 
+from portal.audit.services import audit_record
 from portal.celery import app as celery_app
+from portal.forms import ApplicantRegistrationForm
 from portal.notifications.selectors import undelivered_count
 
 
 @login_required
 def home(request):
     return render(request, "portal/home.html")
+
+
+@sensitive_post_parameters("password1", "password2")
+def register(request):
+    """Applicants (citizens and enterprises) create their own account; officials are created by admins."""
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = ApplicantRegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            user = form.save()
+            audit_record(actor=user, action="account.register", obj=user, after={"kind": user.kind})
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, _("Welcome. You can now apply online and follow your applications."))
+        return redirect(
+            request.GET.get("next")
+            if url_has_allowed_host_and_scheme(request.GET.get("next"), allowed_hosts={request.get_host()})
+            else "home"
+        )
+    return render(request, "registration/register.html", {"form": form})
 
 
 def _check_database() -> dict:

@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from portal.validators import validate_id_number
+from portal.validators import validate_id_number, validate_uscc
 
 
 class UserKind(models.TextChoices):
@@ -30,6 +30,16 @@ class User(AbstractUser):
     )
     full_name = models.CharField(_("full name"), max_length=100, blank=True)
     phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
+    organisation_name = models.CharField(
+        _("organisation name"), max_length=200, blank=True, help_text=_("Enterprise applicants only.")
+    )
+    uscc = models.CharField(
+        _("unified social credit code"),
+        max_length=18,
+        blank=True,
+        validators=[validate_uscc],
+        help_text=_("Enterprise applicants only: the enterprise's code (GB 32100-2015)."),
+    )
     language = models.CharField(
         _("language"),
         max_length=10,
