@@ -437,7 +437,23 @@ def _material_supply(actor, application, material, uploaded_file, written) -> Ap
     written.append(pledge.file.name)
     pledge.save()
     _audit(actor, application, before={"status": MaterialStatus.PLEDGED}, after=_describe(pledge))
+    if not ApplicationMaterial.objects.filter(
+        application=application, status=MaterialStatus.PLEDGED
+    ).exists():
+        # Everything pledged is in: the window clerks confirm it (which may complete a grant).
+        tell_clerks_supplement_complete(application)
     return pledge
+
+
+def tell_clerks_supplement_complete(application: Application) -> None:
+    from approvals.services.applications import _staff, _tell, official_url
+
+    _tell(
+        _staff(application.lead_department_id, "window_clerk"),
+        application,
+        "supplement_complete",
+        url=official_url(application),
+    )
 
 
 def outstanding_pledges(application: Application) -> list[ApplicationMaterial]:

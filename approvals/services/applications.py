@@ -48,6 +48,7 @@ register_actions(
     {
         "application.status": gettext_lazy("Application status changed"),
         "task.status": gettext_lazy("Department task status changed"),
+        "application.supplement": gettext_lazy("Pledged materials recorded as received"),
     }
 )
 
@@ -276,6 +277,12 @@ def application_supplement_received(*, actor, application: Application) -> Appli
         raise TransitionNotAllowed(_("No pledged materials are outstanding."))
     application.supplement_received_on = _today()
     application.save()
+    audit_record(
+        actor=actor,
+        action="application.supplement",
+        obj=application,
+        after={"supplement_received_on": application.supplement_received_on},
+    )
     _stop_clock(application, "supplement", actor)
     if application.status == A.AWAITING_SUPPLEMENT:
         application.decided_on = _today()

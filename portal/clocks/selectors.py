@@ -22,8 +22,11 @@ def _with_ledgers(queryset) -> list[Clock]:
     clocks = list(queryset.prefetch_related(Prefetch("events", queryset=events)))
     today = services.local_today()
     for clock in clocks:
+        # Show every figure as of today (the stored ones are as of the last service call or sweep).
         result = services.evaluate(clock, today=today, entries=entries_from(clock.events.all()))
         clock.remaining_days = result.remaining_days
+        for name in ("consumed_days", "paused_days", "due_date", "due_provisional", "signal"):
+            setattr(clock, name, getattr(result, name))
     return clocks
 
 

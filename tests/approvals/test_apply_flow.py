@@ -239,6 +239,12 @@ def test_pledged_material_supplied_after_acceptance_then_confirmed_by_the_clerk(
     client.post(url, {"material": city["materials"]["licence"].pk, "file": pdf("营业执照.pdf")})
     row = app.materials.get(material=city["materials"]["licence"])
     assert row.status == MaterialStatus.SUPPLIED and row.original_name == "营业执照.pdf" and row.file
+    # Everything pledged is in: the window clerks are told to check it.
+    from portal.notifications.models import Notification
+
+    assert Notification.objects.filter(
+        recipient=city["clerk"], key=f"application:{app.pk}:supplement_complete"
+    ).exists()
     with pytest.raises(Conflict):
         services.material_supply(
             actor=city["applicant"],
