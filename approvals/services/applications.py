@@ -474,7 +474,12 @@ def task_claim(*, actor, task: DepartmentTask) -> DepartmentTask:
 def task_suspend(
     *, actor, task: DepartmentTask, procedure: str, reason: str, expected_days: int | None = None
 ) -> DepartmentTask:
-    """Stop the task's clock for a special procedure the item allows (行政许可法 art. 45)."""
+    """Stop the task's clock for a special procedure the item allows (行政许可法 art. 45).
+
+    The time a special procedure takes does not count toward the time limits, so the application's
+    own (promised) clock pauses too while any of its tasks is suspended.
+    """
+    application = _lock(task.application)  # the parent first: tasks of one application queue here
     task = _lock_task(task)
     _require_reviewer(actor, task)
     if procedure not in (task.item.clock_stop_procedures or []):
@@ -482,6 +487,13 @@ def task_suspend(
     _move_task(task, T.SUSPENDED, actor=actor, reason=reason)
     clocks.clock_pause(
         clock=_clock(task, "review"),
+        actor=actor,
+        reason=reason,
+        legal_basis=str(rules.Procedure(procedure).label),
+        expected_days=expected_days,
+    )
+    _sync_promised_clock(
+        application,
         actor=actor,
         reason=reason,
         legal_basis=str(rules.Procedure(procedure).label),
@@ -500,11 +512,34 @@ def task_suspend(
 
 @transaction.atomic
 def task_resume(*, actor, task: DepartmentTask) -> DepartmentTask:
+    application = _lock(task.application)
     task = _lock_task(task)
     _require_reviewer(actor, task)
     _move_task(task, T.IN_REVIEW, actor=actor)
     clocks.clock_resume(clock=_clock(task, "review"), actor=actor)
+    _sync_promised_clock(application, actor=actor)
     return task
+
+
+def _sync_promised_clock(
+    application: Application,
+    *,
+    actor,
+    reason: str = "",
+    legal_basis: str = "",
+    expected_days: int | None = None,
+) -> None:
+    """Pause the application's promised clock while any task is suspended; resume it after the last."""
+    promised = _clock(application, "promised")
+    if promised is None or promised.state == "stopped":
+        return
+    suspended = application.tasks.filter(status=T.SUSPENDED).exists()
+    if suspended and promised.state == "running":
+        clocks.clock_pause(
+            clock=promised, actor=actor, reason=reason, legal_basis=legal_basis, expected_days=expected_days
+        )
+    elif not suspended and promised.state == "paused":
+        clocks.clock_resume(clock=promised, actor=actor)
 
 
 @transaction.atomic

@@ -2,7 +2,7 @@
 
 Whatever happens, every refused action changes nothing, the status history is a path through the
 workflow table, consolidation happens only when every task is decided, and the clocks run exactly
-while the authority owes a step.
+while the authority owes a step (paused while a department is in a special procedure).
 """
 
 import datetime
@@ -190,8 +190,10 @@ def build_machine(city):
             clock = Clock.objects.filter(
                 subject_id=str(app.pk), purpose="promised", subject_type__model="application"
             ).first()
+            suspended = DepartmentTask.objects.filter(application=app, status=T.SUSPENDED).exists()
             if app.status in OWES_A_STEP:
-                assert clock is not None and clock.state == "running"
+                # Paused exactly while a department is in a special procedure (art. 45).
+                assert clock is not None and clock.state == ("paused" if suspended else "running")
             elif clock is not None:
                 assert clock.state == "stopped"
 

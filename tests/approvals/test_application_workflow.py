@@ -261,11 +261,14 @@ def test_suspension_for_an_allowed_procedure_pauses_only_that_tasks_clock(today,
         actor=reviewer, task=food, procedure="expert_review", reason="专家评审", expected_days=5
     )
     assert Clock.objects.get(subject_id=str(food.pk), purpose="review").state == "paused"
-    assert Clock.objects.get(subject_id=str(app.pk), purpose="promised").state == "running"
+    # A special procedure's time does not count toward the package's limit either (art. 45).
+    assert Clock.objects.get(subject_id=str(app.pk), purpose="promised").state == "paused"
     today(datetime.date(2026, 11, 9))
     services.task_resume(actor=reviewer, task=food)
     clock = Clock.objects.get(subject_id=str(food.pk), purpose="review")
     assert clock.state == "running" and clock.paused_days == 5
+    promised = Clock.objects.get(subject_id=str(app.pk), purpose="promised")
+    assert promised.state == "running" and promised.paused_days == 5
 
 
 def test_extension_is_requested_by_the_reviewer_and_approved_by_the_head(today, city):
