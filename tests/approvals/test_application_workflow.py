@@ -424,3 +424,53 @@ def test_the_head_cannot_approve_more_than_the_item_allows(today, city):
         services.task_extension_decide(actor=city["head"], task=food, approve=True, days=11, reason="同意")
     assert info.value.field == "days"
     assert DepartmentTask.objects.get(pk=food.pk).status == T.EXTENSION_PENDING
+
+
+def test_clock_scenario_national_day_expert_review_extension_and_a_provisional_2027_deadline(today, city):
+    """Accepted just before National Day 2026 (make-up Saturday 10-10), a 5-working-day expert review,
+    a 10-day extension, and a statutory-length clock that ends in 2027, whose calendar is provisional."""
+    import chinese_calendar
+
+    def oracle_add(start, n):
+        day = start
+        while n > 0:
+            day += datetime.timedelta(days=1)
+            if chinese_calendar.is_workday(day):
+                n -= 1
+        return day
+
+    today(datetime.date(2026, 9, 28))
+    app = in_review(city)
+    food = tasks_of(app)["FOOD"]
+    review = Clock.objects.get(subject_id=str(food.pk), purpose="review")
+    assert review.due_date == oracle_add(datetime.date(2026, 9, 28), 5)  # skips 10-01..10-07, counts 10-10
+    reviewer = city["reviewers"][0]
+    services.task_claim(actor=reviewer, task=food)
+    services.task_suspend(
+        actor=reviewer, task=food, procedure="expert_review", reason="专家评审", expected_days=5
+    )
+    today(datetime.date(2026, 10, 14))
+    services.task_resume(actor=reviewer, task=food)
+    review.refresh_from_db()
+    paused = review.paused_days
+    assert paused == sum(
+        chinese_calendar.is_workday(datetime.date(2026, 9, 28) + datetime.timedelta(days=i))
+        for i in range(1, 17)
+    )
+    services.task_request_extension(actor=reviewer, task=food, days=10, reason="情况复杂")
+    services.task_extension_decide(actor=city["head"], task=food, approve=True, days=10, reason="同意延长")
+    review.refresh_from_db()
+    assert review.due_date == oracle_add(datetime.date(2026, 9, 28), 5 + paused + 10)
+    assert review.due_provisional is False
+    # A clock counted from mid-December runs into 2027, whose calendar is not yet confirmed.
+    today(datetime.date(2026, 12, 15))
+    late = in_review(city)
+    late_review = Clock.objects.get(subject_id=str(tasks_of(late)["FOOD"].pk), purpose="review")
+    services.task_claim(actor=reviewer, task=tasks_of(late)["FOOD"])
+    services.task_request_extension(actor=reviewer, task=tasks_of(late)["FOOD"], days=10, reason="情况复杂")
+    services.task_extension_decide(
+        actor=city["head"], task=tasks_of(late)["FOOD"], approve=True, days=10, reason="同意延长"
+    )
+    late_review.refresh_from_db()
+    assert late_review.due_date.year == 2027
+    assert late_review.due_provisional is True
