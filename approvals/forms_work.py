@@ -2,11 +2,13 @@
 (approvals.services.applications) and their DomainErrors are put back on these forms."""
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from approvals.models import AcceptanceMode
 from approvals.rules import Procedure
 from approvals.workflow import TaskStatus
+from coordination.models import OrgUnit
 
 T = TaskStatus
 
@@ -122,3 +124,37 @@ class ConsolidateForm(WorkForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
     )
+
+
+class MeetingForm(WorkForm):
+    """A joint-review meeting (联合审查会议). The departments offered are the application's task
+    departments and the lead; the service checks that again and says which one is not involved."""
+
+    held_on = forms.DateField(label=_("Held on"), widget=forms.DateInput(attrs={"type": "date"}))
+    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+    departments = forms.ModelMultipleChoiceField(
+        label=_("Attending departments"),
+        queryset=None,
+        widget=forms.SelectMultiple(attrs={"size": 4}),
+    )
+    attendees = forms.CharField(
+        label=_("Attendees"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    minutes = forms.CharField(label=_("Minutes"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    conclusions = forms.CharField(
+        label=_("Conclusions"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+    def __init__(self, *args, application=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["departments"]
+        # Any unit is accepted as input so that the service, not a generic "invalid choice", says
+        # why one is refused; only the involved ones are offered.
+        field.queryset = OrgUnit.objects.all()
+        if application is not None:
+            involved = OrgUnit.objects.filter(
+                Q(pk=application.lead_department_id) | Q(review_tasks__application=application)
+            ).distinct()
+            field.widget.choices = [(unit.pk, str(unit)) for unit in involved.order_by("path")]
+        else:
+            field.widget.choices = []

@@ -22,6 +22,7 @@ from approvals import forms_work as wf
 from approvals import permissions, services
 from approvals.models import AcceptanceMode
 from approvals.selectors import work as sel
+from approvals.services.meetings import MEETING_STATES
 from approvals.workflow import TERMINAL_TASK_STATES, ApplicationStatus, TaskStatus
 from portal.audit.selectors import audit_events_for
 from portal.clocks import services as clock_services
@@ -172,6 +173,13 @@ def _application_page(request, application, status=200, **bound):
         "not_accept_form": bound.get("not_accept_form") or wf.NotAcceptForm(),
         "accept_form": bound.get("accept_form") or wf.AcceptForm(),
         "consolidate_form": bound.get("consolidate_form") or wf.ConsolidateForm(),
+        # Joint-review meetings: listed for everyone who may open the page, recorded by the lead.
+        "meetings": application.meetings.select_related("recorded_by")
+        .prefetch_related("departments")
+        .order_by("-held_on", "-id"),
+        "can_record_meeting": is_lead and application.status in MEETING_STATES,
+        "meeting_form": bound.get("meeting_form")
+        or wf.MeetingForm(application=application, initial={"held_on": today}),
     }
     return render(request, "approvals/work/application.html", context, status=status)
 
@@ -264,6 +272,30 @@ def application_decide(request, uuid):
             actor=request.user, application=app, grant=data["grant"], reasons=data["reasons"]
         ),
         _("The decision on the application was recorded."),
+    )
+
+
+@login_required
+@require_POST
+def application_meeting(request, uuid):
+    application = sel.work_application(user=request.user, uuid=uuid)
+    form = wf.MeetingForm(request.POST, application=application)
+    return _act(
+        request,
+        form,
+        lambda data: services.review_meeting_record(
+            actor=request.user,
+            application=application,
+            held_on=data["held_on"],
+            place=data["place"],
+            departments=data["departments"],
+            attendees=data["attendees"],
+            minutes=data["minutes"],
+            conclusions=data["conclusions"],
+        ),
+        success=_("The joint-review meeting was recorded; the departments' reviewers are told."),
+        redirect_to=reverse("work:application", args=[application.uuid]),
+        rerender=lambda f, status: _application_page(request, application, status, meeting_form=f),
     )
 
 

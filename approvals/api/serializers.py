@@ -7,12 +7,23 @@ portal.api.exceptions.
 
 from __future__ import annotations
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from approvals.api.schema import EnumField
-from approvals.models import AcceptanceMode, Application, DepartmentTask, Item, Package, StatusChange
+from approvals.models import (
+    AcceptanceMode,
+    Application,
+    ApplicationMaterial,
+    DepartmentTask,
+    Item,
+    Material,
+    MaterialStatus,
+    Package,
+    StatusChange,
+)
 from approvals.rules import Procedure
 from approvals.workflow import DECISIONS, ApplicationStatus, TaskStatus
 from portal.clocks.models import Clock
@@ -375,3 +386,95 @@ class LeadDecideInput(serializers.Serializer):
         default="",
         help_text=_("Required to refuse: the reasons and the rights of review and appeal."),
     )
+
+
+# -- materials (申请材料) ---------------------------------------------------------------------------------
+
+
+class MaterialFileOutput(serializers.ModelSerializer):
+    """A file handed in for an application (or a pledge to hand it in later, which has no file)."""
+
+    material = serializers.IntegerField(
+        source="material_id",
+        read_only=True,
+        allow_null=True,
+        help_text=_("The catalogue material; null for an extra file."),
+    )
+    material_name = serializers.CharField(source="material.name", read_only=True, allow_null=True)
+    status = EnumField(MaterialStatus, component="MaterialStatusEnum", read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    content_type = serializers.CharField(
+        read_only=True, help_text=_("Sniffed from the file's first bytes, never from its name.")
+    )
+    download_url = serializers.SerializerMethodField(help_text=_("Null for a pledge (no file yet)."))
+
+    class Meta:
+        model = ApplicationMaterial
+        fields = [
+            "id",
+            "material",
+            "material_name",
+            "status",
+            "status_display",
+            "original_name",
+            "size",
+            "content_type",
+            "uploaded_at",
+            "download_url",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_download_url(self, obj) -> str | None:
+        if not obj.file:
+            return None
+        url = reverse(
+            "approvals-application-material-download",
+            kwargs={"application_uuid": obj.application.uuid, "pk": obj.pk},
+        )
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request is not None else url
+
+
+class MaterialChecklistOutput(serializers.Serializer):
+    """One material the catalogue asks for (merged over a package's items) and where it stands."""
+
+    material = serializers.IntegerField(
+        source="material_id", help_text=_("The id to give when uploading, pledging or supplying it.")
+    )
+    name = serializers.CharField(source="spec.name")
+    description = serializers.CharField(source="spec.description")
+    required = serializers.BooleanField(source="spec.required")
+    may_be_pledged = serializers.BooleanField(
+        source="spec.may_be_pledged", help_text=_("Whether it may be pledged (容缺) instead of uploaded.")
+    )
+    accepted_types = serializers.ListField(child=serializers.CharField(), source="spec.accepted_types")
+    max_size_mb = serializers.IntegerField(source="spec.max_size_mb")
+    provided = serializers.BooleanField(help_text=_("A file was handed in (or supplied after acceptance)."))
+    pledged = serializers.BooleanField(help_text=_("Pledged and not supplied yet."))
+    missing = serializers.BooleanField(help_text=_("Required and neither handed in nor pledged."))
+
+
+class MaterialUploadInput(serializers.Serializer):
+    material = serializers.PrimaryKeyRelatedField(
+        queryset=Material.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text=_("The catalogue material (see the checklist); omit for an extra file."),
+    )
+    file = serializers.FileField(
+        help_text=_("Checked by size and by its first bytes against the material's accepted types.")
+    )
+
+
+class MaterialPledgeInput(serializers.Serializer):
+    material = serializers.PrimaryKeyRelatedField(
+        queryset=Material.objects.all(), help_text=_("A material that may be pledged (容缺).")
+    )
+
+
+class MaterialSupplyInput(serializers.Serializer):
+    material = serializers.PrimaryKeyRelatedField(
+        queryset=Material.objects.all(), help_text=_("The pledged material supplied now.")
+    )
+    file = serializers.FileField()

@@ -10,18 +10,23 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from django.http import FileResponse, Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from approvals import services
+from approvals import permissions, services
 from approvals.api import serializers as s
 from approvals.api.filters import ApplicationFilter, TaskFilter
-from approvals.models import Application, DepartmentTask
+from approvals.models import Application, ApplicationMaterial, DepartmentTask
 from approvals.selectors import api as selectors
+from approvals.selectors import applicant as applicant_selectors
+from approvals.services.applicant import material_slots
 
 UUID_REGEX = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 
@@ -144,6 +149,169 @@ class ApplicantApplicationViewSet(
         data = _input(s.ApplicationWithdrawInput, request)
         services.application_withdraw(actor=request.user, application=application, reason=data["reason"])
         return self._detail(application)
+
+
+# -- applicant: materials ------------------------------------------------------------------------------
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter(
+            "application_uuid", OpenApiTypes.UUID, OpenApiParameter.PATH, description="Application UUID."
+        )
+    ]
+)
+@extend_schema_view(
+    list=extend_schema(
+        summary="The files and pledges of an application (applicant, or officials who may see it)",
+    ),
+)
+class ApplicationMaterialViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The materials (申请材料) of one application, under /applications/<uuid>/materials/.
+
+    The applicant changes them through the same services as the pages (size and type checked by
+    the file's first bytes). Reading (list, checklist, download) is also open to officials who may
+    see the application (approvals.permissions.can_view_application); writing only to the
+    applicant. Anything outside that scope answers 404.
+    """
+
+    serializer_class = s.MaterialFileOutput
+    lookup_value_regex = "[0-9]+"
+    filter_backends = []
+    READ_ACTIONS = frozenset({"list", "checklist", "download"})
+
+    def application(self) -> Application:
+        """The application in the URL, within the user's scope for this action, else 404."""
+        if not hasattr(self, "_application"):
+            uuid = self.kwargs["application_uuid"]
+            if self.action in self.READ_ACTIONS:
+                application = Application.objects.filter(uuid=uuid).first()
+                if application is None or not permissions.can_view_application(
+                    self.request.user, application
+                ):
+                    raise Http404
+            else:
+                application = (
+                    selectors.applicant_applications(user=self.request.user).filter(uuid=uuid).first()
+                )
+                if application is None:
+                    raise Http404
+            self._application = application
+        return self._application
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return ApplicationMaterial.objects.none()
+        return (
+            ApplicationMaterial.objects.filter(application=self.application())
+            .select_related("application", "material")
+            .order_by("pk")
+        )
+
+    def _file(self, row, code):
+        row = self.get_queryset().get(pk=row.pk)
+        return Response(self.get_serializer(row).data, status=code)
+
+    @extend_schema(
+        summary="Upload a file for a material, or an extra file (applicant; draft or correction)",
+        description=(
+            "Multipart. The size is checked against the material's limit and the global cap, the type "
+            "by the file's first bytes against the material's accepted types (400 on `file` with the "
+            "reason). Uploading for a pledged material replaces the pledge."
+        ),
+        request={"multipart/form-data": s.MaterialUploadInput},
+        responses=_responses(s.MaterialFileOutput, 201),
+    )
+    def create(self, request, *args, **kwargs):
+        application = self.application()
+        data = _input(s.MaterialUploadInput, request)
+        row = services.material_upload(
+            actor=request.user,
+            application=application,
+            material=data.get("material"),
+            uploaded_file=data["file"],
+        )
+        return self._file(row, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Pledge (容缺) a material instead of uploading it now (applicant)",
+        request=s.MaterialPledgeInput,
+        responses=_responses(s.MaterialFileOutput, 201),
+    )
+    @action(detail=False, methods=["post"])
+    def pledge(self, request, *args, **kwargs):
+        application = self.application()
+        data = _input(s.MaterialPledgeInput, request)
+        row = services.material_pledge(actor=request.user, application=application, material=data["material"])
+        return self._file(row, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Supply a pledged material after acceptance on pledge (applicant)",
+        request={"multipart/form-data": s.MaterialSupplyInput},
+        responses=_responses(s.MaterialFileOutput),
+    )
+    @action(detail=False, methods=["post"], parser_classes=[MultiPartParser, FormParser])
+    def supply(self, request, *args, **kwargs):
+        application = self.application()
+        data = _input(s.MaterialSupplyInput, request)
+        row = services.material_supply(
+            actor=request.user, application=application, material=data["material"], uploaded_file=data["file"]
+        )
+        return self._file(row, status.HTTP_200_OK)
+
+    @extend_schema(
+        summary="Remove a file or a pledge (applicant; draft or correction, else 409)",
+        request=None,
+        responses={204: None, **ERRORS},
+    )
+    def destroy(self, request, *args, **kwargs):
+        row = self.get_object()
+        services.material_remove(actor=request.user, material_file=row)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        summary="What the catalogue asks for: each material with its id, rules and state",
+        description="The ids to upload, pledge or supply with; `missing` ones block the submit.",
+        responses={200: s.MaterialChecklistOutput(many=True), 404: ERRORS[404]},
+    )
+    @action(detail=False, methods=["get"], pagination_class=None)
+    def checklist(self, request, *args, **kwargs):
+        slots, _extras = material_slots(self.application())
+        return Response(s.MaterialChecklistOutput(slots, many=True).data)
+
+    @extend_schema(
+        summary="Download a stored file (applicant, or officials who may see the application)",
+        description=(
+            "The file as an attachment, with the Content-Type sniffed at upload and "
+            "`X-Content-Type-Options: nosniff`. A pledge has no file: 404."
+        ),
+        responses={
+            (200, "application/octet-stream"): OpenApiResponse(
+                response=OpenApiTypes.BINARY, description="The file."
+            ),
+            404: ERRORS[404],
+        },
+    )
+    @action(detail=True, methods=["get"])
+    def download(self, request, *args, **kwargs):
+        # The very checks of the page's download (approvals.views_apply.download).
+        row = applicant_selectors.viewable_material(
+            user=request.user, uuid=self.kwargs["application_uuid"], pk=self.kwargs["pk"]
+        )
+        try:
+            handle = row.file.open("rb")
+        except FileNotFoundError:
+            raise Http404 from None
+        response = FileResponse(
+            handle, as_attachment=True, filename=row.original_name or "file", content_type=row.content_type
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+    def perform_content_negotiation(self, request, force=False):
+        # A download answers whatever the client accepts (its errors are JSON).
+        return super().perform_content_negotiation(request, force=force or self.action == "download")
 
 
 # -- department reviewer / head -------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from .catalogue import (
     check_package_limit,
 )
 from .materials import ApplicationMaterial, MaterialStatus
+from .meetings import ReviewMeeting
 
 __all__ = [
     "AcceptanceMode",
@@ -28,6 +29,7 @@ __all__ = [
     "Package",
     "PackageItem",
     "Procedure",
+    "ReviewMeeting",
     "Stage",
     "StatusChange",
     "check_material_set",

@@ -26,6 +26,7 @@ from .applications import (
     task_suspend,
 )
 from .catalogue import catalogue_item_publish, catalogue_package_publish
+from .meetings import review_meeting_record
 
 __all__ = [
     "application_accept",
@@ -45,6 +46,7 @@ __all__ = [
     "material_supply",
     "material_upload",
     "materials_check",
+    "review_meeting_record",
     "task_claim",
     "task_decide",
     "task_extension_decide",
