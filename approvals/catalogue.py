@@ -53,6 +53,7 @@ class MergedMaterial:
     accepted_types: list[str]
     max_size_mb: int
     template: object = None  # the first item's template file, if any
+    template_material_id: int | None = None  # the material whose template that is
     material_ids: list[int] = field(default_factory=list)
     items: list[str] = field(default_factory=list)
 
@@ -141,6 +142,7 @@ def merge_materials(pairs: Iterable[tuple[Item, Iterable[Material]]]) -> list[Me
                     accepted_types=m.accepted_type_list,
                     max_size_mb=m.max_size_mb,
                     template=m.template or None,
+                    template_material_id=m.pk if m.template else None,
                     material_ids=[m.pk],
                     items=[item.code],
                 )
@@ -150,7 +152,8 @@ def merge_materials(pairs: Iterable[tuple[Item, Iterable[Material]]]) -> list[Me
             current.description = current.description or m.description
             current.accepted_types = [t for t in current.accepted_types if t in m.accepted_type_list]
             current.max_size_mb = min(current.max_size_mb, m.max_size_mb)
-            current.template = current.template or m.template or None
+            if not current.template and m.template:
+                current.template, current.template_material_id = m.template, m.pk
             current.material_ids.append(m.pk)
             if item.code not in current.items:
                 current.items.append(item.code)

@@ -235,3 +235,16 @@ def guide_package_detail(*, code: str) -> dict:
         "fees": [i for i in items if i.fee_text or i.fee_amount],
         "delivery": delivery_labels({d for i in items for d in i.delivery_options}),
     }
+
+
+def guide_material_with_template(*, pk: int) -> Material:
+    """A material of a published, active item that has a template; 404 otherwise."""
+    material = (
+        Material.objects.select_related("item")
+        .filter(pk=pk, item__published=True, item__active=True)
+        .exclude(template="")
+        .first()
+    )
+    if material is None:
+        raise Http404
+    return material

@@ -156,3 +156,25 @@ def test_detail_query_count_does_not_grow_with_the_package(client_en, restaurant
     with CaptureQueriesContext(connection) as large:
         client_en.get(url)
     assert len(small.captured_queries) == len(large.captured_queries)
+
+
+def test_a_material_template_downloads_from_the_guide_and_not_when_unpublished(client, settings, tmp_path):
+    from django.core.files.base import ContentFile
+
+    from tests.approvals.factories import MaterialFactory, published_item
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    item = published_item()
+    material = MaterialFactory(item=item, name="申请表")
+    material.template.save("form.pdf", ContentFile(b"%PDF-1.4\n%%EOF"), save=True)
+    page = client.get(f"/guide/items/{item.code}/").content.decode()
+    url = f"/guide/templates/{material.pk}/"
+    assert url in page
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "attachment" in response["Content-Disposition"]
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    item.published = False
+    item.save(update_fields=["published"])
+    assert client.get(url).status_code == 404
+    assert client.get("/guide/templates/999999/").status_code == 404
