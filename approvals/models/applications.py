@@ -95,17 +95,20 @@ class Application(models.Model):
         return (self.package or self.item).name
 
     def clock_recipients(self, clock):
-        """Who is told when one of the application's clocks turns yellow or red."""
+        """Who is told when one of the application's clocks turns yellow or red: the window clerks for
+        the completeness check, the clerks and the applicant for pledged materials, the lead
+        coordinators for the promised limit."""
         from portal.models import User
 
-        role = (
-            "window_clerk"
-            if clock.purpose in ("completeness", "completeness-2", "supplement")
-            else ("lead_coordinator")
+        role = "lead_coordinator" if clock.purpose == "promised" else "window_clerk"
+        staff = list(
+            User.objects.filter(
+                positions__unit_id=self.lead_department_id,
+                positions__active=True,
+                positions__roles__code=role,
+            ).distinct()
         )
-        return User.objects.filter(
-            positions__unit_id=self.lead_department_id, positions__active=True, positions__roles__code=role
-        ).distinct()
+        return [*staff, self.applicant] if clock.purpose == "supplement" else staff
 
 
 class StatusChange(models.Model):

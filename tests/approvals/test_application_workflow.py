@@ -474,3 +474,18 @@ def test_clock_scenario_national_day_expert_review_extension_and_a_provisional_2
     late_review.refresh_from_db()
     assert late_review.due_date.year == 2027
     assert late_review.due_provisional is True
+
+
+def test_the_applicant_and_the_clerks_are_reminded_of_pledged_materials(today, city):
+    from portal.clocks import tasks
+    from portal.notifications.models import Notification
+
+    app = in_review(city, mode=AcceptanceMode.PLEDGE, supplement_due=datetime.date(2026, 11, 6))
+    clock = Clock.objects.get(subject_id=str(app.pk), purpose="supplement")
+    tasks.sweep(clock.next_check_on, force=True)
+    reminded = set(
+        Notification.objects.filter(kind="deadline_signal", subject_id=str(clock.pk)).values_list(
+            "recipient__username", flat=True
+        )
+    )
+    assert reminded == {"zhang", "clerk"}
