@@ -158,6 +158,10 @@ class DepartmentTask(models.Model):
         verbose_name=_("reviewer"),
     )
     opinion = models.TextField(_("opinion"), blank=True)
+    requested_extension_days = models.PositiveSmallIntegerField(
+        _("extension requested (working days)"), null=True, blank=True
+    )
+    requested_extension_reason = models.TextField(_("reason for the extension"), blank=True)
     conditions = models.TextField(_("conditions"), blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

@@ -24,7 +24,6 @@ from django.http import Http404
 from approvals.models import Application, DepartmentTask, StatusChange
 from approvals.workflow import TERMINAL_TASK_STATES, ApplicationStatus, TaskStatus
 from coordination.models import Position
-from portal.audit.models import AuditEvent
 from portal.clocks import selectors as clock_selectors
 from portal.clocks import services as clock_services
 from portal.clocks.models import Clock, ClockState, Signal
@@ -191,24 +190,6 @@ def inbox_page(*, user, filters: InboxFilters):
 # -- heads of department ---------------------------------------------------------------------------
 
 
-def _requested_extension(queryset: QuerySet) -> QuerySet:
-    """The reason of the latest status change of each task, which records "days: reason" for an
-    extension request (approvals.services.task_request_extension)."""
-    events = AuditEvent.objects.filter(
-        content_type=ContentType.objects.get_for_model(DepartmentTask),
-        object_id=Cast(OuterRef("pk"), output_field=CharField()),
-        action="task.status",
-        after__status=T.EXTENSION_PENDING,
-    ).order_by("-sequence")
-    return queryset.annotate(extension_request=Subquery(events.values("reason")[:1]))
-
-
-def _split_request(task) -> None:
-    days, _sep, reason = (task.extension_request or "").partition(":")
-    task.requested_days = int(days) if days.strip().isdigit() else None
-    task.requested_reason = reason.strip() if task.requested_days else (task.extension_request or "")
-
-
 def extension_queue(*, user) -> list[DepartmentTask]:
     """Tasks waiting for an extension decision in units where the user is head."""
     queryset = (
@@ -216,10 +197,12 @@ def extension_queue(*, user) -> list[DepartmentTask]:
         .select_related("application", "item", "department", "assignee")
         .order_by("pk")
     )
-    queryset = _requested_extension(_tasks_with_review_clock(queryset))
-    rows = _with_days_left(queryset, "review")
-    for task in rows:
-        _split_request(task)
+    rows = _with_days_left(_tasks_with_review_clock(queryset), "review")
+    for task in rows:  # the template's names for the request
+        task.requested_days, task.requested_reason = (
+            task.requested_extension_days,
+            task.requested_extension_reason,
+        )
     return rows
 
 

@@ -555,8 +555,8 @@ def task_request_extension(*, actor, task: DepartmentTask, days: int, reason: st
         )
     if not reason.strip():
         raise DomainError(_("An extension needs a reason; it is sent to the applicant."), field="reason")
-    task.opinion = reason
-    task.save(update_fields=["opinion"])
+    task.requested_extension_days, task.requested_extension_reason = int(days), reason
+    task.save(update_fields=["requested_extension_days", "requested_extension_reason"])
     _move_task(task, T.EXTENSION_PENDING, actor=actor, reason=f"{days}: {reason}")
     return task
 

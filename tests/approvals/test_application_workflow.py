@@ -279,6 +279,9 @@ def test_extension_is_requested_by_the_reviewer_and_approved_by_the_head(today, 
     with pytest.raises(DomainError):
         services.task_request_extension(actor=reviewer, task=food, days=11, reason="情况复杂")
     services.task_request_extension(actor=reviewer, task=food, days=10, reason="情况复杂")
+    requested = DepartmentTask.objects.get(pk=food.pk)
+    assert (requested.requested_extension_days, requested.requested_extension_reason) == (10, "情况复杂")
+    assert requested.opinion == ""  # the opinion is kept for the decision
     with pytest.raises(PermissionDenied):
         services.task_extension_decide(actor=reviewer, task=food, approve=True, days=10, reason="同意")
     services.task_extension_decide(actor=city["head"], task=food, approve=True, days=10, reason="同意延长")
