@@ -13,7 +13,6 @@ from rest_framework.test import APIClient
 
 from approvals.models import Application, FieldKind, StatusChange
 from approvals.workflow import ApplicationStatus, TaskStatus
-from coordination.models import Position, Role
 from portal.clocks import services as clocks
 from tests.approvals.factories import (
     FormFieldFactory,
@@ -22,19 +21,12 @@ from tests.approvals.factories import (
     PackageFactory,
     PackageItemFactory,
 )
-from tests.factories import OfficialFactory, OrgUnitFactory, UserFactory
+from tests.factories import OrgUnitFactory, UserFactory, staff
 
 A = ApplicationStatus
 T = TaskStatus
 TODAY = datetime.date(2026, 11, 2)
 APPS = "/api/approvals/applications/"
-
-
-def staff(unit, role, username):
-    user = OfficialFactory(username=username)
-    position = Position.objects.create(user=user, unit=unit, title=role)
-    position.roles.add(Role.objects.get(code=role))
-    return user
 
 
 def client_for(user):

@@ -16,7 +16,8 @@ from drf_spectacular.validation import validate_schema
 from approvals.models import Application, DepartmentTask
 from approvals.workflow import ApplicationStatus, TaskStatus
 from portal.clocks.models import Clock, ClockEvent
-from tests.approvals.test_api_applicant import TODAY, client_for, create_and_submit, make_city, ok, staff
+from tests.approvals.test_api_applicant import TODAY, client_for, create_and_submit, make_city, ok
+from tests.factories import staff
 
 A = ApplicationStatus
 T = TaskStatus

@@ -18,23 +18,15 @@ from approvals.workflow import (
     check_application,
     check_task,
 )
-from coordination.models import Position, Role
 from portal.clocks import services as clocks
 from portal.clocks.models import Clock
 from portal.errors import DomainError, TransitionNotAllowed
 from tests.approvals.factories import FormFieldFactory, ItemFactory, PackageFactory, PackageItemFactory
-from tests.factories import OfficialFactory, OrgUnitFactory, UserFactory
+from tests.factories import OrgUnitFactory, UserFactory, staff
 
 A = ApplicationStatus
 T = TaskStatus
 TODAY = datetime.date(2026, 11, 2)
-
-
-def staff(unit, role, username):
-    user = OfficialFactory(username=username)
-    position = Position.objects.create(user=user, unit=unit, title=role)
-    position.roles.add(Role.objects.get(code=role))
-    return user
 
 
 @pytest.fixture

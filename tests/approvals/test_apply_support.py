@@ -9,7 +9,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from approvals import services
 from approvals.models import FieldKind
-from coordination.models import Position, Role
 from portal.clocks import services as clocks
 from portal.validators import id_number_check_char, org_code_check_char, uscc_check_char
 from tests.approvals.factories import (
@@ -19,7 +18,7 @@ from tests.approvals.factories import (
     PackageFactory,
     PackageItemFactory,
 )
-from tests.factories import PASSWORD, OfficialFactory, OrgUnitFactory, UserFactory
+from tests.factories import PASSWORD, OrgUnitFactory, UserFactory, staff
 
 TODAY = datetime.date(2026, 11, 2)
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -39,13 +38,6 @@ def valid_uscc() -> str:
 
 def pdf(name="申请书.pdf", content=PDF):
     return SimpleUploadedFile(name, content, content_type="application/pdf")
-
-
-def staff(unit, role, username):
-    user = OfficialFactory(username=username)
-    position = Position.objects.create(user=user, unit=unit, title=role)
-    position.roles.add(Role.objects.get(code=role))
-    return user
 
 
 @pytest.fixture

@@ -18,7 +18,8 @@ from approvals.models import Application, DepartmentTask
 from approvals.selectors import work as sel
 from approvals.workflow import ApplicationStatus, TaskStatus
 from portal.clocks.models import Clock
-from tests.approvals.test_application_workflow import TODAY, city, staff, today  # noqa: F401
+from tests.approvals.test_application_workflow import TODAY, city, today  # noqa: F401
+from tests.factories import staff
 
 A = ApplicationStatus
 T = TaskStatus

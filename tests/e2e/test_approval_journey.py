@@ -16,7 +16,6 @@ import pytest
 
 from approvals.models import AcceptanceMode, Application, DepartmentTask, StatusChange
 from approvals.workflow import ApplicationStatus, TaskStatus
-from coordination.models import Position, Role
 from portal.clocks import services as clocks
 from portal.clocks.models import Clock
 from portal.clocks.tasks import sweep
@@ -27,7 +26,7 @@ from tests.approvals.factories import (
     PackageFactory,
     PackageItemFactory,
 )
-from tests.factories import PASSWORD, OfficialFactory, OrgUnitFactory, UserFactory
+from tests.factories import PASSWORD, OrgUnitFactory, UserFactory, staff
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -47,14 +46,6 @@ def today(monkeypatch):
     state = {"today": ACCEPTED_ON}
     monkeypatch.setattr(clocks, "local_today", lambda: state["today"])
     return lambda day: state.update(today=day)
-
-
-def staff(unit, role, username, full_name):
-    user = OfficialFactory(username=username, full_name=full_name)
-    position = Position.objects.create(user=user, unit=unit, title=role)
-    # Roles come from a data migration, which an earlier transactional test may have flushed.
-    position.roles.add(Role.objects.get_or_create(code=role)[0])
-    return user
 
 
 @pytest.fixture

@@ -100,3 +100,14 @@ class LeadingGroupMemberFactory(factory.django.DjangoModelFactory):
     role = LeadingGroupRole.MEMBER
     person_name = factory.Sequence(lambda n: f"成员{n}")
     represents = factory.SubFactory(OrgUnitFactory)
+
+
+def staff(unit, role, username, full_name=None, **fields):
+    """An official holding `role` (a RoleCode value) in `unit`: what drives permissions in the apps."""
+    if full_name is not None:
+        fields["full_name"] = full_name
+    user = OfficialFactory(username=username, **fields)
+    position = Position.objects.create(user=user, unit=unit, title=role)
+    # Roles come from a data migration, which a transactional test elsewhere may have flushed.
+    position.roles.add(Role.objects.get_or_create(code=role)[0])
+    return user
