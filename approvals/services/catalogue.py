@@ -56,47 +56,51 @@ def package_publish_problems(package: Package) -> list[str]:
     return problems
 
 
-@transaction.atomic
-def catalogue_item_publish(*, actor, item: Item, published: bool, reason: str = "") -> Item:
-    """Show (published=True) or withdraw the item's public service guide."""
-    if actor is not None and not can_publish_item(actor):
+def _publish(*, actor, obj, allowed, problems, code: str, published: bool, reason: str):
+    """Lock the row, check permission and readiness, flip `published`, audit — for items and packages."""
+    if actor is not None and not allowed(actor):
         raise PermissionDenied
-    item = Item.objects.select_for_update().get(pk=item.pk)
-    if item.published == published:
-        return item
-    if published and (problems := item_publish_problems(item)):
-        raise Conflict(" ".join(problems))
-    item.published = published
-    item.save(update_fields=["published", "updated_at"])
+    obj = type(obj).objects.select_for_update().get(pk=obj.pk)
+    if obj.published == published:
+        return obj
+    if published and (found := problems(obj)):
+        raise Conflict(" ".join(found))
+    obj.published = published
+    obj.save(update_fields=["published", "updated_at"])
     audit_record(
         actor=actor,
-        action="catalogue.item.publish" if published else "catalogue.item.unpublish",
-        obj=item,
+        action=f"catalogue.{code}.{'publish' if published else 'unpublish'}",
+        obj=obj,
         before={"published": not published},
         after={"published": published},
         reason=reason,
     )
-    return item
+    return obj
+
+
+@transaction.atomic
+def catalogue_item_publish(*, actor, item: Item, published: bool, reason: str = "") -> Item:
+    """Show (published=True) or withdraw the item's public service guide."""
+    return _publish(
+        actor=actor,
+        obj=item,
+        allowed=can_publish_item,
+        problems=item_publish_problems,
+        code="item",
+        published=published,
+        reason=reason,
+    )
 
 
 @transaction.atomic
 def catalogue_package_publish(*, actor, package: Package, published: bool, reason: str = "") -> Package:
     """Show (published=True) or withdraw the package's public service guide."""
-    if actor is not None and not can_publish_package(actor):
-        raise PermissionDenied
-    package = Package.objects.select_for_update().get(pk=package.pk)
-    if package.published == published:
-        return package
-    if published and (problems := package_publish_problems(package)):
-        raise Conflict(" ".join(problems))
-    package.published = published
-    package.save(update_fields=["published", "updated_at"])
-    audit_record(
+    return _publish(
         actor=actor,
-        action="catalogue.package.publish" if published else "catalogue.package.unpublish",
         obj=package,
-        before={"published": not published},
-        after={"published": published},
+        allowed=can_publish_package,
+        problems=package_publish_problems,
+        code="package",
+        published=published,
         reason=reason,
     )
-    return package
