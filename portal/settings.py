@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "portal.clocks",
     "coordination",
     "approvals",
+    "approvals.supervision",
+    "approvals.results",
     "operations",
 ]
 

@@ -26,7 +26,8 @@ from portal.celery import app as celery_app
 from tests.portal.notifications.helpers import REDIS_OPTIONS, use_broker, wait_until
 
 BASE_DIR = Path(settings.BASE_DIR)
-BROKER_DB = 14  # dedicated to these tests; flushed before and after each
+# Dedicated to these tests and flushed before and after each; TEST_BROKER_DB lets two suites run side by side.
+BROKER_DB = int(os.environ.get("TEST_BROKER_DB", "14"))
 
 
 def _celery_bin() -> str:

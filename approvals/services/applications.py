@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from approvals import permissions, rules
 from approvals.catalogue import merged_form
 from approvals.models import AcceptanceMode, Application, DepartmentTask, Item, Package, StatusChange
+from approvals.signals import application_status_changed
 from approvals.workflow import (
     OPEN_APPLICATION_STATES,
     TERMINAL_TASK_STATES,
@@ -68,8 +69,12 @@ def _lock(application: Application) -> Application:
     return Application.objects.select_for_update().get(pk=application.pk)
 
 
-def _move(application: Application, target: str, *, actor, reason: str = "") -> None:
-    """Move the (locked) application to `target`, append the history and audit it."""
+def application_transition(application: Application, target: str, *, actor, reason: str = "") -> None:
+    """Move the application to `target`, append the history, audit it and announce it.
+
+    The one way any status changes, also for the apps built on approvals (results, supervision):
+    call it inside a transaction with the application row locked (select_for_update). Receivers of
+    `approvals.signals.application_status_changed` run inside the same transaction."""
     check_application(application.status, target)
     before = application.status
     application.status = target
@@ -88,6 +93,9 @@ def _move(application: Application, target: str, *, actor, reason: str = "") -> 
         before={"status": before},
         after={"status": target},
         reason=reason,
+    )
+    application_status_changed.send(
+        sender=Application, application=application, old=before, new=target, actor=actor, reason=reason
     )
 
 
@@ -232,7 +240,7 @@ def application_submit(*, actor, application: Application, form_data: dict | Non
             field="form_data",
         )
     resubmission = application.status == A.CORRECTION_REQUESTED
-    _move(application, A.SUBMITTED, actor=actor)
+    application_transition(application, A.SUBMITTED, actor=actor)
     if not application.number:
         today = _today()
         application.number = next_number(f"SP-{today:%Y%m%d}")
@@ -263,7 +271,7 @@ def application_withdraw(*, actor, application: Application, reason: str = "") -
         _stop_clock(task, "review", actor)
     for purpose in ("completeness", "completeness-2", "promised"):
         _stop_clock(application, purpose, actor)
-    _move(application, A.WITHDRAWN, actor=actor, reason=reason)
+    application_transition(application, A.WITHDRAWN, actor=actor, reason=reason)
     return application
 
 
@@ -286,7 +294,7 @@ def application_supplement_received(*, actor, application: Application) -> Appli
     _stop_clock(application, "supplement", actor)
     if application.status == A.AWAITING_SUPPLEMENT:
         application.decided_on = _today()
-        _move(application, A.GRANTED, actor=actor)
+        application_transition(application, A.GRANTED, actor=actor)
         _stop_clock(application, "promised", actor)
         _tell_applicant(application, "granted")
     return application
@@ -312,7 +320,7 @@ def application_request_correction(*, actor, application: Application, missing: 
         raise TransitionNotAllowed(
             _("A correction notice was already issued; everything must be listed at once.")
         )
-    _move(application, A.CORRECTION_REQUESTED, actor=actor, reason="\n".join(missing))
+    application_transition(application, A.CORRECTION_REQUESTED, actor=actor, reason="\n".join(missing))
     _tell_applicant(application, "correction", reason="\n".join(missing))
     _stop_clock(application, "completeness", actor)
     return application
@@ -325,7 +333,7 @@ def application_not_accept(*, actor, application: Application, reasons: str) -> 
     if not reasons.strip():
         raise DomainError(_("A decision not to accept needs its reasons."), field="reasons")
     application.reasons = reasons
-    _move(application, A.NOT_ACCEPTED, actor=actor, reason=reasons)
+    application_transition(application, A.NOT_ACCEPTED, actor=actor, reason=reasons)
     _tell_applicant(application, "not_accepted", reason=reasons)
     for purpose in ("completeness", "completeness-2"):
         _stop_clock(application, purpose, actor)
@@ -357,7 +365,7 @@ def _accept(
             )
     if mode == AcceptanceMode.COMMITMENT and not all(item.pledge_approval_allowed for item, _m in items):
         raise DomainError(_("This service does not allow pledge-based approval (告知承诺)."), field="mode")
-    _move(application, A.ACCEPTED, actor=actor, reason=reason)
+    application_transition(application, A.ACCEPTED, actor=actor, reason=reason)
     application.acceptance_mode = mode
     application.accepted_on = accepted_on
     application.supplement_due = supplement_due if mode == AcceptanceMode.PLEDGE else None
@@ -407,7 +415,7 @@ def _accept(
             url=f"/work/tasks/{task.pk}/",
             department=task.department.name,
         )
-    _move(application, A.IN_REVIEW, actor=actor)
+    application_transition(application, A.IN_REVIEW, actor=actor)
     _tell_applicant(
         application, "accepted", accepted_on=accepted_on, supplement_due=application.supplement_due
     )
@@ -441,7 +449,7 @@ def terminate_on_missed_supplement(application_id: int) -> bool:
         _stop_clock(task, "review", None)
     for purpose in ("promised", "supplement"):
         _stop_clock(application, purpose, None)
-    _move(
+    application_transition(
         application, A.TERMINATED, actor=None, reason=str(_("The pledged materials did not arrive in time."))
     )
     _tell_applicant(application, "terminated")
@@ -615,7 +623,7 @@ def task_decide(
         application.status == A.IN_REVIEW
         and not application.tasks.exclude(status__in=TERMINAL_TASK_STATES).exists()
     ):
-        _move(application, A.CONSOLIDATING, actor=actor)
+        application_transition(application, A.CONSOLIDATING, actor=actor)
         _tell(
             _staff(application.lead_department_id, "lead_coordinator"),
             application,
@@ -652,11 +660,11 @@ def application_decide(*, actor, application: Application, grant: bool, reasons:
         and application.acceptance_mode == AcceptanceMode.PLEDGE
         and not application.supplement_received_on
     ):
-        _move(application, A.AWAITING_SUPPLEMENT, actor=actor, reason=reasons)
+        application_transition(application, A.AWAITING_SUPPLEMENT, actor=actor, reason=reasons)
         _tell_applicant(application, "awaiting_supplement")
         return application
     application.decided_on = _today()
-    _move(application, A.GRANTED if grant else A.REFUSED, actor=actor, reason=reasons)
+    application_transition(application, A.GRANTED if grant else A.REFUSED, actor=actor, reason=reasons)
     _tell_applicant(application, "granted" if grant else "refused", reason=reasons)
     _stop_clock(application, "promised", actor)
     return application

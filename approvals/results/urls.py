@@ -1,0 +1,4 @@
+"""URLs (filled in by the app)."""
+
+app_name = "results"
+urlpatterns: list = []
