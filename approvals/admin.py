@@ -19,15 +19,21 @@ from django.utils.translation import gettext_lazy
 from approvals import services
 from approvals.catalogue import form_conflicts, material_conflicts, merge_form_fields, merge_materials
 from approvals.models import (
+    AgentGrant,
+    AreaAssessment,
+    AssessedArea,
+    CreditRecord,
     FormField,
     Item,
     Material,
     Package,
     PackageItem,
+    PledgeVerification,
     check_material_set,
     check_package_limit,
 )
 from approvals.rules import Delivery, Procedure
+from portal.admin_mixins import ReadOnlyAdminMixin
 from portal.errors import DomainError
 
 
@@ -93,6 +99,7 @@ class MaterialInline(admin.TabularInline):
         "name",
         "required",
         "may_be_pledged",
+        "area_assessment_kind",
         "accepted_types",
         "max_size_mb",
         "template",
@@ -304,3 +311,86 @@ class PackageAdmin(PublishActionsMixin, admin.ModelAdmin):
             "approvals/admin/merged_preview.html",
             {"fields": fields, "materials": materials, "problems": problems},
         )
+
+
+# -- agents, pledges, area assessments ------------------------------------------------------------------
+
+
+@admin.register(AgentGrant)
+class AgentGrantAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Grants are given and revoked by applicants on their pages; the admin only looks."""
+
+    list_display = [
+        "applicant",
+        "agent",
+        "may_prepare",
+        "may_withdraw",
+        "valid_from",
+        "valid_until",
+        "revoked_at",
+    ]
+    list_filter = ["may_prepare", "may_withdraw"]
+    search_fields = ["applicant__username", "applicant__full_name", "agent__username", "agent__full_name"]
+    list_select_related = ["applicant", "agent"]
+
+
+@admin.register(PledgeVerification)
+class PledgeVerificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["application", "department", "outcome", "verified_on", "verified_by"]
+    list_filter = ["outcome"]
+    search_fields = ["application__number"]
+    list_select_related = ["application", "department", "verified_by"]
+
+
+class LiftCreditRecordForm(admin.helpers.ActionForm):
+    lifted_reason = forms.CharField(label=gettext_lazy("Reason for lifting"), max_length=200, required=False)
+
+
+@admin.register(CreditRecord)
+class CreditRecordAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Written by the pledge verification; an administrator may lift one (action), never edit it."""
+
+    list_display = ["subject", "kind", "application", "recorded_on", "barred_until", "lifted_on"]
+    list_filter = ["kind"]
+    search_fields = ["subject__username", "subject__full_name", "application__number"]
+    list_select_related = ["subject", "application"]
+    actions = ["lift"]
+    action_form = LiftCreditRecordForm
+
+    @admin.action(description=gettext_lazy("Lift the selected credit records"))
+    def lift(self, request, queryset):
+        reason = (request.POST.get("lifted_reason") or "").strip()
+        lifted = 0
+        for record in queryset:
+            try:
+                services.credit_record_lift(actor=request.user, record=record, reason=reason)
+            except (DomainError, PermissionDenied) as error:
+                self.message_user(request, f"{record}: {getattr(error, 'message', error)}", messages.ERROR)
+            else:
+                lifted += 1
+        if lifted:
+            self.message_user(request, _("%(n)d credit records lifted.") % {"n": lifted}, messages.SUCCESS)
+
+
+class AreaAssessmentInline(admin.TabularInline):
+    model = AreaAssessment
+    extra = 0
+    fields = [
+        "kind",
+        "title",
+        "document_number",
+        "approved_by",
+        "document",
+        "valid_from",
+        "valid_until",
+        "withdrawn_on",
+    ]
+    autocomplete_fields = ["approved_by"]
+
+
+@admin.register(AssessedArea)
+class AssessedAreaAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "managed_by"]
+    search_fields = ["code", "name"]
+    autocomplete_fields = ["managed_by"]
+    inlines = [AreaAssessmentInline]

@@ -56,6 +56,7 @@ class MergedMaterial:
     template_material_id: int | None = None  # the material whose template that is
     material_ids: list[int] = field(default_factory=list)
     items: list[str] = field(default_factory=list)
+    area_assessment_kind: str = ""  # 区域评估: the assessment kind that satisfies it, if every item agrees
 
 
 def form_conflicts(pairs: Iterable[tuple[Item, Iterable[FormField]]]) -> list[str]:
@@ -124,7 +125,8 @@ def merge_materials(pairs: Iterable[tuple[Item, Iterable[Material]]]) -> list[Me
     """One set of materials: the same name across items is handed in once.
 
     Required if any item requires it; may be missing on pledge only if every item that lists it
-    allows that (a pledge one department accepts cannot bind another); accepted file types are
+    allows that (a pledge one department accepts cannot bind another) and likewise satisfied by an
+    area assessment only if every item names the same kind; accepted file types are
     those every item accepts and the size limit the smallest, so one upload satisfies all.
     """
     merged: dict[str, MergedMaterial] = {}
@@ -145,8 +147,11 @@ def merge_materials(pairs: Iterable[tuple[Item, Iterable[Material]]]) -> list[Me
                     template_material_id=m.pk if m.template else None,
                     material_ids=[m.pk],
                     items=[item.code],
+                    area_assessment_kind=m.area_assessment_kind,
                 )
                 continue
+            if current.area_assessment_kind != m.area_assessment_kind:
+                current.area_assessment_kind = ""
             current.required = current.required or m.required
             current.may_be_pledged = current.may_be_pledged and pledgeable
             current.description = current.description or m.description

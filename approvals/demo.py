@@ -16,6 +16,12 @@ from django.db import transaction
 
 from approvals import services
 from approvals.models import (
+    AcceptanceMode,
+    AgentGrant,
+    Application,
+    AreaAssessment,
+    AssessedArea,
+    AssessmentKind,
     Delivery,
     FieldKind,
     FormField,
@@ -24,6 +30,7 @@ from approvals.models import (
     Material,
     Package,
     PackageItem,
+    PledgeVerification,
     Procedure,
     Stage,
 )
@@ -83,7 +90,7 @@ SHOP = ["applicant_name", "uscc", "legal_rep", "contact_phone", "premises_addres
 PROJECT = ["applicant_name", "uscc", "contact_phone", "project_name", "project_code", "project_address"]
 
 
-def M(name, *, required=True, pledge=False, template=False, types="pdf,jpg,png", description=""):
+def M(name, *, required=True, pledge=False, template=False, types="pdf,jpg,png", description="", area=""):
     return {
         "name": name,
         "required": required,
@@ -91,6 +98,7 @@ def M(name, *, required=True, pledge=False, template=False, types="pdf,jpg,png",
         "has_template": template,
         "accepted_types": types,
         "description": description,
+        "area_assessment_kind": area,
     }
 
 
@@ -321,7 +329,7 @@ ITEMS = [
         "procedures": [Procedure.EXPERT_REVIEW, Procedure.PUBLICITY],
         "fully_online": True,
         "materials": [
-            M("建设项目环境影响报告表", types="pdf"),
+            M("建设项目环境影响报告表", types="pdf", area=AssessmentKind.ENVIRONMENT),
             M("审批申请函", template=True, types="pdf"),
         ],
         "fields": [*PROJECT, "eia_category", "total_investment"],
@@ -568,6 +576,7 @@ def _item(spec) -> Item:
                     may_be_pledged=m["may_be_pledged"],
                     accepted_types=m["accepted_types"],
                     description=m["description"] or ("模板可在办理页面下载" if m["has_template"] else ""),
+                    area_assessment_kind=m["area_assessment_kind"],
                     order=order,
                 )
             )
@@ -623,6 +632,102 @@ def load_demo_catalogue() -> dict:
     return {"items": len(items), "packages": len(packages)}
 
 
+@transaction.atomic
+def load_demo_assistance() -> dict:
+    """An assessed industrial park (区域评估), the demo citizen's agent (代办) and a grant on pledge
+    (告知承诺) waiting for its verification. Idempotent."""
+    import datetime
+
+    from portal.clocks.services import local_today
+    from portal.models import User
+
+    made = {"areas": 0, "grants": 0, "verifications": 0}
+    area = AssessedArea.objects.filter(code="yx-hitech").first()
+    if area is None:
+        area = AssessedArea.objects.create(
+            code="yx-hitech",
+            name="云溪高新技术产业开发区",
+            managed_by=_unit("yx-science"),
+            description="规划面积12.6平方公里，已完成区域环境影响评价。",
+        )
+        AreaAssessment.objects.create(
+            area=area,
+            kind=AssessmentKind.ENVIRONMENT,
+            title="云溪高新技术产业开发区规划环境影响报告书",
+            document_number="云环审〔2025〕18号",
+            approved_by=_unit("yx-ecology"),
+            valid_from=datetime.date(2025, 3, 1),
+            valid_until=datetime.date(2030, 2, 28),
+        )
+        made["areas"] += 1
+    logins = {u.username: u for u in User.objects.filter(username__in=["citizen", "agent", "enterprise"])}
+    if {"citizen", "agent"} <= logins.keys() and not AgentGrant.objects.filter(
+        applicant=logins["citizen"], agent=logins["agent"]
+    ).exists():
+        services.agent_grant_create(
+            actor=logins["citizen"],
+            agent=logins["agent"],
+            may_prepare=True,
+            may_withdraw=False,
+            valid_until=local_today() + datetime.timedelta(days=180),
+            note="代办餐饮店开办手续",
+        )
+        made["grants"] += 1
+    if "enterprise" in logins and not PledgeVerification.objects.exists():
+        made["verifications"] += _granted_on_pledge(logins["enterprise"])
+    return made
+
+
+def _granted_on_pledge(applicant) -> int:
+    """The demo enterprise's food licence, granted on its pledge (告知承诺), verification pending."""
+    from approvals.workflow import TaskStatus
+    from coordination.models import Position
+
+    def official(unit_code, role):
+        position = (
+            Position.objects.filter(unit__code=unit_code, active=True, roles__code=role)
+            .select_related("user")
+            .first()
+        )
+        return position.user if position else None
+
+    clerk, reviewer = official("yx-approval", "window_clerk"), official("yx-approval", "reviewer")
+    lead = official("yx-approval", "lead_coordinator")
+    item = Item.objects.get(code="YX-SC-002")
+    if None in (clerk, reviewer, lead):
+        return 0
+    form = {
+        "applicant_name": "云溪数字科技有限公司",
+        "uscc": "91530100MA6K3X8Y2L",
+        "legal_rep": "刘明",
+        "contact_phone": "13800001234",
+        "premises_address": "云溪市高新区创新路88号",
+        "business_area": "120",
+        "food_business_type": FIELDS["food_business_type"][2][0],
+        "catering_kind": "热食类",
+        "seat_count": "40",
+    }
+    application = services.application_create(actor=applicant, item=item)
+    application.form_data = {k: v for k, v in form.items() if k in {f.key for f in item.form_fields.all()}}
+    application.save(update_fields=["form_data"])
+    application = services.application_submit(actor=applicant, application=application)
+    application = services.application_accept(
+        actor=clerk, application=application, mode=AcceptanceMode.COMMITMENT
+    )
+    for task in application.tasks.all():
+        services.task_claim(actor=reviewer, task=task)
+        services.task_decide(
+            actor=reviewer,
+            task=task,
+            decision=TaskStatus.APPROVED,
+            opinion="申请人已书面承诺符合条件，同意。",
+        )
+    services.application_decide(
+        actor=lead, application=Application.objects.get(pk=application.pk), grant=True
+    )
+    return 1
+
+
 def load_demo():
     """Called by `manage.py seed_demo` after the demo city is loaded."""
-    return load_demo_catalogue()
+    return {**load_demo_catalogue(), **load_demo_assistance()}

@@ -50,6 +50,64 @@ def can_consolidate(user, application) -> bool:
     return holds_role(user, application.lead_department_id, "lead_coordinator")
 
 
+# -- 代办: government agents acting for applicants ---------------------------------------------------
+
+PREPARE = "prepare"  # fill in, hand in / pledge / supply materials, submit
+WITHDRAW = "withdraw"
+
+
+def is_government_agent(user) -> bool:
+    """Officials holding the agent role (代办员) in any unit."""
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    from coordination.models import Position
+
+    return Position.objects.filter(user=user, active=True, roles__code="agent").exists()
+
+
+def agent_grants_to(user, *, today=None):
+    """The active grants the user holds as an agent (empty for anyone else)."""
+    from approvals.models import AgentGrant
+    from portal.clocks.services import local_today
+
+    if not (user and user.is_authenticated and user.is_active):
+        return AgentGrant.objects.none()
+    today = today or local_today()
+    return AgentGrant.objects.filter(
+        agent=user, revoked_at__isnull=True, valid_from__lte=today, valid_until__gte=today
+    )
+
+
+def agent_grant_for(user, application, scope: str | None = None):
+    """The user's active grant from the application's applicant that reaches this application and,
+    when `scope` is given, allows that act; None if there is none."""
+    grants = agent_grants_to(user).filter(applicant_id=application.applicant_id)
+    if scope == PREPARE:
+        grants = grants.filter(may_prepare=True)
+    elif scope == WITHDRAW:
+        grants = grants.filter(may_withdraw=True)
+    return next((g for g in grants if g.covers(application)), None)
+
+
+def can_act_for(user, application, scope: str) -> bool:
+    """The applicant themself, or an agent whose grant covers the act."""
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    return application.applicant_id == user.pk or agent_grant_for(user, application, scope) is not None
+
+
+# -- 告知承诺: verifying pledges -----------------------------------------------------------------------
+
+
+def can_verify_pledge(user, verification) -> bool:
+    """The lead department's reviewers verify what was pledged."""
+    return holds_role(user, verification.department_id, "reviewer")
+
+
+def can_lift_credit_record(user) -> bool:
+    return _admin(user) and (user.is_superuser or user.has_perm("approvals.change_creditrecord"))
+
+
 def official_unit_ids(user) -> set[int]:
     """Units in which the user holds an active position."""
     if not (user and user.is_authenticated and user.is_active):
@@ -60,13 +118,14 @@ def official_unit_ids(user) -> set[int]:
 
 
 def can_view_application(user, application) -> bool:
-    """The applicant, and officials of the lead department or of a department reviewing it.
+    """The applicant, an agent they granted it to, and officials of the lead department or of a
+    department reviewing it.
 
     Lists use the same rule in SQL (approvals.selectors); this is for one object at hand.
     """
     if not (user and user.is_authenticated and user.is_active):
         return False
-    if application.applicant_id == user.pk:
+    if application.applicant_id == user.pk or agent_grant_for(user, application) is not None:
         return True
     units = official_unit_ids(user)
     if not units:

@@ -120,3 +120,16 @@ UPLOAD_TYPES = ("pdf", "jpg", "jpeg", "png", "ofd", "doc", "docx", "xls", "xlsx"
 UPLOAD_MAX_MB = 50
 TEMPLATE_TYPES = ("pdf", "doc", "docx", "xls", "xlsx", "ofd")
 TEMPLATE_MAX_MB = 10
+
+
+class AssessmentKind(models.TextChoices):
+    """The studies a regional assessment replaces (国办发〔2019〕11号)."""
+
+    ENVIRONMENT = "environment", _("Environmental impact (环境影响评价)")
+    ENERGY = "energy", _("Energy saving (节能评价)")
+    SEISMIC = "seismic", _("Seismic safety (地震安全性评价)")
+    GEOLOGICAL = "geological", _("Geological hazards (地质灾害危险性评估)")
+    MINERAL = "mineral", _("Overlying mineral resources (压覆矿产资源评估)")
+    FLOOD = "flood", _("Flood impact (洪水影响评价)")
+    WATER_SOIL = "water_soil", _("Soil and water conservation (水土保持)")
+    CULTURAL_RELICS = "cultural_relics", _("Cultural relics (文物考古调查)")

@@ -6,10 +6,15 @@ Included from portal/urls.py at "apply/" (namespace "apply").
 from django.urls import path
 
 from approvals import views_apply as views
+from approvals import views_assist
 
 app_name = "apply"
 urlpatterns = [
     path("mine/", views.mine, name="mine"),
+    path("agents/", views_assist.agents, name="agents"),
+    path("agents/<uuid:uuid>/revoke/", views_assist.agent_revoke, name="agent-revoke"),
+    path("clients/", views_assist.clients, name="clients"),
+    path("a/<uuid:uuid>/area/", views_assist.area, name="area"),
     path("track/", views.track, name="track"),
     path("a/<uuid:uuid>/", views.detail, name="detail"),
     path("a/<uuid:uuid>/edit/", views.edit, name="edit"),

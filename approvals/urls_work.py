@@ -5,6 +5,7 @@ Included from portal/urls.py at "work/" (namespace "work").
 
 from django.urls import path
 
+from approvals import views_assist
 from approvals import views_work as views
 
 app_name = "work"
@@ -14,6 +15,8 @@ urlpatterns = [
     path("inbox/", views.inbox, name="inbox"),
     path("extensions/", views.extensions, name="extensions"),
     path("lead/", views.lead, name="lead"),
+    path("verifications/", views_assist.verifications, name="verifications"),
+    path("verifications/<int:pk>/", views_assist.verification, name="verification"),
     path("applications/<uuid:uuid>/", views.application_detail, name="application"),
     path("applications/<uuid:uuid>/correction/", views.application_correction, name="application-correction"),
     path("applications/<uuid:uuid>/not-accept/", views.application_not_accept, name="application-not-accept"),

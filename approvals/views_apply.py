@@ -16,10 +16,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from approvals import selectors, services
+from approvals import permissions, selectors, services
 from approvals.forms import ApplicationForm, MaterialUploadForm, TrackingForm, WithdrawForm
-from approvals.models import ApplicationMaterial, Item, Material, Package
+from approvals.forms_assist import AreaForm
+from approvals.models import Application, ApplicationMaterial, Item, Material, Package
 from approvals.selectors import applicant as applicant_selectors
+from approvals.selectors import assistance as assist
 from approvals.services.applicant import EDITABLE_STATES, form_specs, material_slots, materials_problems
 from portal.errors import DomainError
 
@@ -50,12 +52,27 @@ def start(request, kind, code):
         raise Http404
     if target is None:
         raise Http404
+    probe = Application(
+        applicant=request.user,
+        item=target if isinstance(target, Item) else None,
+        package=target if isinstance(target, Package) else None,
+    )
+    # A government agent may start it for a client whose grant reaches this service (代办).
+    grants = [
+        g
+        for g in permissions.agent_grants_to(request.user)
+        .filter(may_prepare=True)
+        .select_related("applicant")
+        if g.covers(probe)
+    ]
     if request.method == "POST":
+        client = next((g.applicant for g in grants if str(g.uuid) == request.POST.get("for_grant")), None)
         try:
             application = services.application_create(
                 actor=request.user,
-                item=target if isinstance(target, Item) else None,
-                package=target if isinstance(target, Package) else None,
+                item=probe.item,
+                package=probe.package,
+                applicant=client,
             )
         except DomainError as error:
             messages.error(request, error.message)
@@ -72,7 +89,7 @@ def start(request, kind, code):
     return render(
         request,
         "approvals/apply/start.html",
-        {"target": target, "kind": kind, "drafts": list(drafts), "guide_url": guide_url},
+        {"target": target, "kind": kind, "drafts": list(drafts), "guide_url": guide_url, "grants": grants},
     )
 
 
@@ -87,9 +104,14 @@ def mine(request):
 
 @login_required
 def detail(request, uuid):
-    application = applicant_selectors.own_application(user=request.user, uuid=uuid)
+    application = assist.actable_application(user=request.user, uuid=uuid)
     context = applicant_selectors.application_detail(application=application)
     context["withdraw_form"] = WithdrawForm()
+    grant = application.agent_grant
+    if grant is not None:  # an agent sees only the buttons their grant allows
+        context["can_edit"] = context["can_edit"] and grant.may_prepare
+        context["can_supply"] = context["can_supply"] and grant.may_prepare
+        context["can_withdraw"] = context["can_withdraw"] and grant.may_withdraw
     return render(request, "approvals/apply/detail.html", context)
 
 
@@ -98,7 +120,9 @@ def detail(request, uuid):
 
 def _edit_context(request, application, form):
     slots, extras = material_slots(application)
+    area_kinds = any(slot.spec.area_assessment_kind for slot in slots)
     return {
+        "area_form": AreaForm(initial={"area": application.area_id}) if area_kinds else None,
         "application": application,
         "badge": applicant_selectors.badge(application.status),
         "form": form,
@@ -112,7 +136,7 @@ def _edit_context(request, application, form):
 @login_required
 @require_http_methods(["GET", "POST"])
 def edit(request, uuid):
-    application = applicant_selectors.own_application(user=request.user, uuid=uuid)
+    application = assist.actable_application(user=request.user, uuid=uuid)
     if application.status not in EDITABLE_STATES:
         messages.info(request, _("This application can no longer be changed."))
         return redirect("apply:detail", uuid=application.uuid)
@@ -169,7 +193,7 @@ def _material(request) -> Material | None:
 @require_POST
 def materials(request, uuid):
     """Upload, pledge or remove a material of a draft (or of an application being corrected)."""
-    application = applicant_selectors.own_application(user=request.user, uuid=uuid)
+    application = assist.actable_application(user=request.user, uuid=uuid)
     action = request.POST.get("action")
     try:
         if action == "upload":
@@ -208,7 +232,7 @@ def materials(request, uuid):
 @login_required
 @require_http_methods(["GET", "POST"])
 def withdraw(request, uuid):
-    application = applicant_selectors.own_application(user=request.user, uuid=uuid)
+    application = assist.actable_application(user=request.user, uuid=uuid)
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -230,7 +254,7 @@ def withdraw(request, uuid):
 @require_http_methods(["GET", "POST"])
 def supply(request, uuid):
     """Supply the materials pledged at acceptance (容缺)."""
-    application = applicant_selectors.own_application(user=request.user, uuid=uuid)
+    application = assist.actable_application(user=request.user, uuid=uuid)
     if request.method == "POST":
         try:
             material = _material(request)

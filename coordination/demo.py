@@ -154,6 +154,7 @@ LOGINS = [
         [RoleCode.LEAD_COORDINATOR],
     ),
     ("supervisor", "吴监察", UserKind.OFFICIAL, "yx-gov-office", "电子监察员", [RoleCode.SUPERVISOR]),
+    ("agent", "马代办", UserKind.OFFICIAL, "yx-approval", "帮办代办员", [RoleCode.AGENT]),
     ("steward", "郑数据", UserKind.OFFICIAL, "yx-data", "数据资源科科长", [RoleCode.DATA_STEWARD]),
     ("ppp", "孙财政", UserKind.OFFICIAL, "yx-finance", "PPP中心主任", [RoleCode.PPP_MANAGER]),
     (
@@ -178,6 +179,7 @@ ROLE_HINTS = {
     "clerk": "window clerk, approval bureau",
     "coordinator": "lead coordinator, approval bureau",
     "supervisor": "electronic supervision",
+    "agent": "government agent (代办), acts for applicants who authorise it",
     "steward": "data steward, big-data bureau",
     "ppp": "PPP manager, finance bureau",
     "office": "smart-city office coordinator",

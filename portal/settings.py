@@ -232,6 +232,11 @@ WORKCAL_CACHE_SECONDS = env.int("WORKCAL_CACHE_SECONDS", default=60)
 # Electronic supervision [local]: yellow when working days left <= max(2, ceil(20% x limit)).
 CLOCK_YELLOW_MIN_DAYS = env.int("CLOCK_YELLOW_MIN_DAYS", default=2)
 CLOCK_YELLOW_RATIO = env.str("CLOCK_YELLOW_RATIO", default="0.20")
+# Approvals [local practice]: pledge verification after a 告知承诺 grant (working days), how long a
+# false pledge bars pledge-based acceptance (calendar days), the longest agent (代办) grant (days).
+PLEDGE_VERIFICATION_DAYS = env.int("PLEDGE_VERIFICATION_DAYS", default=40)
+PLEDGE_BAR_DAYS = env.int("PLEDGE_BAR_DAYS", default=365)
+AGENT_GRANT_MAX_DAYS = env.int("AGENT_GRANT_MAX_DAYS", default=366)
 # Links in e-mails and text messages point here.
 NOTIFICATIONS_BASE_URL = env.str("NOTIFICATIONS_BASE_URL", default="http://127.0.0.1:8000")
 # Trust X-Forwarded-For for the audit trail's client IP (only behind a proxy that sets it):

@@ -1,6 +1,14 @@
-from approvals.rules import Delivery, Handling, Procedure, Stage
+from approvals.rules import AssessmentKind, Delivery, Handling, Procedure, Stage
 
 from .applications import AcceptanceMode, Application, DepartmentTask, StatusChange
+from .assistance import (
+    AgentGrant,
+    AreaAssessment,
+    AssessedArea,
+    CreditRecord,
+    PledgeVerification,
+    VerificationOutcome,
+)
 from .catalogue import (
     FieldKind,
     FormField,
@@ -16,8 +24,13 @@ from .meetings import ReviewMeeting
 
 __all__ = [
     "AcceptanceMode",
+    "AgentGrant",
     "Application",
     "ApplicationMaterial",
+    "AreaAssessment",
+    "AssessedArea",
+    "AssessmentKind",
+    "CreditRecord",
     "Delivery",
     "DepartmentTask",
     "FieldKind",
@@ -28,10 +41,12 @@ __all__ = [
     "MaterialStatus",
     "Package",
     "PackageItem",
+    "PledgeVerification",
     "Procedure",
     "ReviewMeeting",
     "Stage",
     "StatusChange",
+    "VerificationOutcome",
     "check_material_set",
     "check_package_limit",
 ]

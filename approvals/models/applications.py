@@ -63,6 +63,14 @@ class Application(models.Model):
         _("acceptance"), max_length=12, choices=AcceptanceMode.choices, blank=True
     )
     form_data = models.JSONField(_("form"), default=dict, blank=True)
+    area = models.ForeignKey(
+        "approvals.AssessedArea",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="applications",
+        verbose_name=_("project inside the assessed area"),
+    )
     received_on = models.DateField(_("received on"), null=True, blank=True)
     accepted_on = models.DateField(_("accepted on"), null=True, blank=True)
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
@@ -118,6 +126,9 @@ class StatusChange(models.Model):
     from_status = models.CharField(max_length=24, choices=ApplicationStatus.choices, blank=True)
     to_status = models.CharField(max_length=24, choices=ApplicationStatus.choices)
     actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    on_behalf_of = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     reason = models.TextField(blank=True)

@@ -32,6 +32,7 @@ from approvals.rules import (
     TEMPLATE_TYPES,
     UPLOAD_MAX_MB,
     UPLOAD_TYPES,
+    AssessmentKind,
     Delivery,
     Handling,
     Procedure,
@@ -265,6 +266,16 @@ class Material(models.Model):
         help_text=gettext_lazy(
             "Only for items that allow pledge-based partial acceptance; supplied later, before the "
             "promised limit."
+        ),
+    )
+    area_assessment_kind = models.CharField(
+        gettext_lazy("satisfied by an area assessment"),
+        max_length=20,
+        choices=AssessmentKind.choices,
+        blank=True,
+        help_text=gettext_lazy(
+            "When the project lies in an area with a valid assessment of this kind (区域评估), the "
+            "material is satisfied by that assessment and the applicant hands in nothing."
         ),
     )
     description = models.TextField(gettext_lazy("description"), blank=True)

@@ -90,6 +90,7 @@ class MaterialStatus(models.TextChoices):
     PROVIDED = "provided", _("Provided")
     PLEDGED = "pledged", _("Pledged (容缺)")
     SUPPLIED = "supplied", _("Supplied after acceptance")
+    AREA = "area", _("Covered by an area assessment (区域评估)")
 
 
 class ApplicationMaterial(models.Model):
@@ -113,6 +114,14 @@ class ApplicationMaterial(models.Model):
     content_type = models.CharField(_("content type"), max_length=100, blank=True)
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
     status = models.CharField(_("status"), max_length=12, choices=MaterialStatus.choices)
+    assessment = models.ForeignKey(
+        "approvals.AreaAssessment",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="uses",
+        verbose_name=_("area assessment"),
+    )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
     )
@@ -123,11 +132,21 @@ class ApplicationMaterial(models.Model):
         verbose_name = _("application material")
         verbose_name_plural = _("application materials")
         constraints = [
-            # A pledge has no file; a provided or supplied material always has one.
+            # A pledge or an area assessment has no file; a provided or supplied material always has one.
             models.CheckConstraint(
-                condition=(Q(status="pledged") & Q(file=""))
+                condition=(Q(status__in=["pledged", "area"]) & Q(file=""))
                 | (Q(status__in=["provided", "supplied"]) & ~Q(file="")),
                 name="appmaterial_file_matches_status",
+            ),
+            models.CheckConstraint(
+                condition=(Q(status="area") & Q(assessment__isnull=False) & Q(material__isnull=False))
+                | (~Q(status="area") & Q(assessment__isnull=True)),
+                name="appmaterial_area_names_assessment",
+            ),
+            models.UniqueConstraint(
+                fields=["application", "material"],
+                condition=Q(status="area"),
+                name="appmaterial_one_area_use",
             ),
             models.CheckConstraint(
                 condition=~Q(status="pledged") | Q(material__isnull=False),

@@ -73,14 +73,6 @@ def my_applications_page(*, user, page=1):
     return page_obj
 
 
-def own_application(*, user, uuid) -> Application:
-    """The user's own application by UUID, else 404."""
-    try:
-        return my_applications(user=user).get(uuid=uuid)
-    except (Application.DoesNotExist, ValueError):
-        raise Http404 from None
-
-
 def viewable_material(*, user, uuid, pk) -> ApplicationMaterial:
     """A stored file of an application the user may see (applicant or concerned official), else 404."""
     try:
@@ -201,7 +193,6 @@ __all__ = [
     "badge",
     "my_applications",
     "my_applications_page",
-    "own_application",
     "tracking_lookup",
     "viewable_material",
 ]

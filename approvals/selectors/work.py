@@ -361,7 +361,7 @@ def submitted_materials(application: Application) -> list | None:
 
 
 def status_history(application: Application) -> list[StatusChange]:
-    return list(application.status_changes.select_related("actor").order_by("id"))
+    return list(application.status_changes.select_related("actor", "on_behalf_of").order_by("id"))
 
 
 def application_tasks(application: Application, *, user, all_tasks: bool) -> list[DepartmentTask]:

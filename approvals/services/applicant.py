@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -38,10 +38,12 @@ from approvals.models.materials import (
     sniff_family,
 )
 from approvals.rules import UPLOAD_MAX_MB
-from approvals.services.applications import application_submit
+from approvals.selectors.assistance import valid_assessment
+from approvals.services.applications import acting_for, application_submit, require_applicant
 from approvals.workflow import ApplicationStatus
 from portal.audit.actions import register_actions
 from portal.audit.services import audit_record
+from portal.clocks import services as clocks
 from portal.errors import Conflict, DomainError, TransitionNotAllowed
 
 A = ApplicationStatus
@@ -92,6 +94,7 @@ class MaterialSlot:
     spec: MergedMaterial
     files: list[ApplicationMaterial]
     pledge: ApplicationMaterial | None
+    area: ApplicationMaterial | None = None  # covered by an area assessment (区域评估)
 
     @property
     def material_id(self) -> int:
@@ -99,8 +102,10 @@ class MaterialSlot:
 
     @property
     def provided(self) -> bool:
-        return any(f.status != MaterialStatus.PLEDGED for f in self.files) or (
-            self.pledge is not None and self.pledge.status == MaterialStatus.SUPPLIED
+        return (
+            any(f.status != MaterialStatus.PLEDGED for f in self.files)
+            or (self.pledge is not None and self.pledge.status == MaterialStatus.SUPPLIED)
+            or self.area is not None
         )
 
     @property
@@ -126,7 +131,8 @@ def material_slots(
             (r for r in mine if r.status in (MaterialStatus.PLEDGED, MaterialStatus.SUPPLIED)), None
         )
         files = [r for r in mine if r.status == MaterialStatus.PROVIDED]
-        slots.append(MaterialSlot(spec=spec, files=files, pledge=pledge))
+        area = next((r for r in mine if r.status == MaterialStatus.AREA), None)
+        slots.append(MaterialSlot(spec=spec, files=files, pledge=pledge, area=area))
     extras = [r for r in rows if r.pk not in claimed]
     return slots, extras
 
@@ -150,11 +156,6 @@ def _lock(application: Application) -> Application:
         .select_related("item", "package")
         .get(pk=application.pk)
     )
-
-
-def _require_applicant(actor, application: Application) -> None:
-    if actor is None or not getattr(actor, "is_authenticated", False) or actor.pk != application.applicant_id:
-        raise PermissionDenied(_("Only the applicant may do this."))
 
 
 def _require_editable(application: Application) -> None:
@@ -264,6 +265,7 @@ def _audit(actor, application, *, before=None, after=None, reason="") -> None:
         before=before,
         after=after,
         reason=reason,
+        on_behalf_of=acting_for(actor, application),
     )
 
 
@@ -289,7 +291,7 @@ def application_save_draft(*, actor, application: Application, form_data: dict) 
     from approvals.forms import ApplicationForm
 
     application = _lock(application)
-    _require_applicant(actor, application)
+    require_applicant(actor, application)
     _require_editable(application)
     form = ApplicationForm(data=form_data, specs=form_specs(application), for_submit=False)
     if not form.is_valid():
@@ -323,7 +325,7 @@ def material_upload(
 
 def _material_upload(actor, application, material, uploaded_file, written) -> ApplicationMaterial:
     application = _lock(application)
-    _require_applicant(actor, application)
+    require_applicant(actor, application)
     _require_editable(application)
     spec = _slot_for(application, material)
     row = _store(
@@ -346,7 +348,7 @@ def _material_upload(actor, application, material, uploaded_file, written) -> Ap
 def material_pledge(*, actor, application: Application, material: Material) -> ApplicationMaterial:
     """Pledge (容缺) to hand in a material after acceptance instead of uploading it now."""
     application = _lock(application)
-    _require_applicant(actor, application)
+    require_applicant(actor, application)
     _require_editable(application)
     spec = _slot_for(application, material)
     if spec is None or not spec.may_be_pledged:
@@ -384,7 +386,7 @@ def material_remove(*, actor, material_file: ApplicationMaterial) -> None:
         )
     except ApplicationMaterial.DoesNotExist:
         raise Conflict(_("This file was already removed.")) from None
-    _require_applicant(actor, application)
+    require_applicant(actor, application)
     _require_editable(application)
     if row.status == MaterialStatus.SUPPLIED:
         raise TransitionNotAllowed(_("A material supplied after acceptance cannot be removed."))
@@ -409,7 +411,7 @@ def material_supply(
 
 def _material_supply(actor, application, material, uploaded_file, written) -> ApplicationMaterial:
     application = _lock(application)
-    _require_applicant(actor, application)
+    require_applicant(actor, application)
     if (
         application.acceptance_mode != AcceptanceMode.PLEDGE
         or application.status not in SUPPLY_STATES
@@ -490,6 +492,40 @@ def application_submit_complete(
     The submit itself (number, query code, completeness clock) is approvals.services.application_submit.
     """
     application = _lock(application)
-    _require_applicant(actor, application)
+    require_applicant(actor, application)
+    sync_area_materials(application, actor=actor)  # an assessment may have lapsed since the draft
     materials_check(application=application)
     return application_submit(actor=actor, application=application, form_data=form_data)
+
+
+def sync_area_materials(application: Application, *, actor) -> list[ApplicationMaterial]:
+    """Make the application's area-assessment rows match its area today: each material the catalogue
+    says an assessment of kind K satisfies is covered when the area has a valid K assessment.
+
+    Runs on the locked application, in the caller's transaction; returns the rows now in place."""
+    current = {row.material_id: row for row in application.materials.filter(status=MaterialStatus.AREA)}
+    wanted: dict = {}
+    if application.area_id:
+        today = clocks.local_today()
+        for spec in material_specs(application):
+            kinds = {spec.area_assessment_kind} - {""}
+            for kind in kinds:
+                if (assessment := valid_assessment(application.area, kind, on=today)) is not None:
+                    wanted[spec.material_ids[0]] = assessment
+    for material_id, row in current.items():
+        if wanted.get(material_id) != row.assessment:
+            row.delete()
+    rows = []
+    for material_id, assessment in wanted.items():
+        row = current.get(material_id)
+        if row is None or row.assessment_id != assessment.pk:
+            row = ApplicationMaterial.objects.create(
+                application=application,
+                material_id=material_id,
+                status=MaterialStatus.AREA,
+                assessment=assessment,
+                original_name=str(assessment)[:200],
+                uploaded_by=actor,
+            )
+        rows.append(row)
+    return rows

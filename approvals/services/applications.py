@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from approvals import permissions, rules
 from approvals.catalogue import merged_form
 from approvals.models import AcceptanceMode, Application, DepartmentTask, Item, Package, StatusChange
+from approvals.selectors.assistance import active_credit_bar
 from approvals.signals import application_status_changed
 from approvals.workflow import (
     OPEN_APPLICATION_STATES,
@@ -69,7 +70,9 @@ def _lock(application: Application) -> Application:
     return Application.objects.select_for_update().get(pk=application.pk)
 
 
-def application_transition(application: Application, target: str, *, actor, reason: str = "") -> None:
+def application_transition(
+    application: Application, target: str, *, actor, reason: str = "", on_behalf_of=None
+) -> None:
     """Move the application to `target`, append the history, audit it and announce it.
 
     The one way any status changes, also for the apps built on approvals (results, supervision):
@@ -84,6 +87,7 @@ def application_transition(application: Application, target: str, *, actor, reas
         from_status=before,
         to_status=target,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
+        on_behalf_of=on_behalf_of,
         reason=reason,
     )
     audit_record(
@@ -93,6 +97,7 @@ def application_transition(application: Application, target: str, *, actor, reas
         before={"status": before},
         after={"status": target},
         reason=reason,
+        on_behalf_of=on_behalf_of,
     )
     application_status_changed.send(
         sender=Application, application=application, old=before, new=target, actor=actor, reason=reason
@@ -181,9 +186,17 @@ def _staff(unit_id: int, role: str):
     ).distinct()
 
 
-def _require_applicant(actor, application) -> None:
-    if actor is None or actor.pk != application.applicant_id:
-        _deny(_("Only the applicant may do this."))
+def require_applicant(actor, application, scope: str = permissions.PREPARE) -> None:
+    """The applicant, or a government agent whose grant covers this act (代办)."""
+    if not permissions.can_act_for(actor, application, scope):
+        _deny(_("Only the applicant, or an agent they authorised for this, may do this."))
+
+
+def acting_for(actor, application):
+    """The applicant when an agent acts for them (recorded beside the agent), else None."""
+    if actor is not None and getattr(actor, "pk", None) not in (None, application.applicant_id):
+        return application.applicant
+    return None
 
 
 # -- applicant -----------------------------------------------------------------------------------------
@@ -191,23 +204,43 @@ def _require_applicant(actor, application) -> None:
 
 @transaction.atomic
 def application_create(
-    *, actor, item: Item | None = None, package: Package | None = None, form_data: dict | None = None
+    *,
+    actor,
+    item: Item | None = None,
+    package: Package | None = None,
+    form_data: dict | None = None,
+    applicant: User | None = None,
 ) -> Application:
-    """Start a draft for a published item or package."""
+    """Start a draft for a published item or package, for the actor or, when a government agent
+    starts it (代办), for the `applicant` who granted them that."""
     if (item is None) == (package is None):
         raise DomainError(_("Choose either an item or a package."))
     target = item or package
     if not (target.published and target.active):
         raise DomainError(_("This service is not open for applications."))
+    applicant = applicant or actor
+    if applicant.pk != actor.pk:
+        probe = Application(applicant=applicant, item=item, package=package)
+        if permissions.agent_grant_for(actor, probe, permissions.PREPARE) is None:
+            _deny(_("You hold no authorisation from this applicant for this service."))
     application = Application.objects.create(
-        applicant=actor,
+        applicant=applicant,
         item=item,
         package=package,
         form_data=form_data or {},
         lead_department=package.lead_department if package else item.implementing_body,
     )
-    StatusChange.objects.create(application=application, to_status=A.DRAFT, actor=actor)
-    audit_record(actor=actor, action="application.status", obj=application, after={"status": A.DRAFT})
+    on_behalf_of = acting_for(actor, application)
+    StatusChange.objects.create(
+        application=application, to_status=A.DRAFT, actor=actor, on_behalf_of=on_behalf_of
+    )
+    audit_record(
+        actor=actor,
+        action="application.status",
+        obj=application,
+        after={"status": A.DRAFT},
+        on_behalf_of=on_behalf_of,
+    )
     return application
 
 
@@ -229,7 +262,7 @@ def _form_problems(application: Application) -> dict[str, str]:
 def application_submit(*, actor, application: Application, form_data: dict | None = None) -> Application:
     """Submit a draft (or a corrected application): the 5-working-day completeness check starts."""
     application = _lock(application)
-    _require_applicant(actor, application)
+    require_applicant(actor, application)
     if form_data is not None:
         if application.status not in (A.DRAFT, A.CORRECTION_REQUESTED):
             raise TransitionNotAllowed(_("The form can only be changed before the application is accepted."))
@@ -240,7 +273,7 @@ def application_submit(*, actor, application: Application, form_data: dict | Non
             field="form_data",
         )
     resubmission = application.status == A.CORRECTION_REQUESTED
-    application_transition(application, A.SUBMITTED, actor=actor)
+    application_transition(application, A.SUBMITTED, actor=actor, on_behalf_of=acting_for(actor, application))
     if not application.number:
         today = _today()
         application.number = next_number(f"SP-{today:%Y%m%d}")
@@ -263,7 +296,7 @@ def application_submit(*, actor, application: Application, form_data: dict | Non
 @transaction.atomic
 def application_withdraw(*, actor, application: Application, reason: str = "") -> Application:
     application = _lock(application)
-    _require_applicant(actor, application)
+    require_applicant(actor, application, permissions.WITHDRAW)
     if application.status not in OPEN_APPLICATION_STATES:
         raise TransitionNotAllowed(_("Only an open application can be withdrawn."))
     for task in application.tasks.select_for_update().exclude(status__in=TERMINAL_TASK_STATES):
@@ -271,7 +304,9 @@ def application_withdraw(*, actor, application: Application, reason: str = "") -
         _stop_clock(task, "review", actor)
     for purpose in ("completeness", "completeness-2", "promised"):
         _stop_clock(application, purpose, actor)
-    application_transition(application, A.WITHDRAWN, actor=actor, reason=reason)
+    application_transition(
+        application, A.WITHDRAWN, actor=actor, reason=reason, on_behalf_of=acting_for(actor, application)
+    )
     return application
 
 
@@ -365,6 +400,20 @@ def _accept(
             )
     if mode == AcceptanceMode.COMMITMENT and not all(item.pledge_approval_allowed for item, _m in items):
         raise DomainError(_("This service does not allow pledge-based approval (告知承诺)."), field="mode")
+    pledged = mode in (AcceptanceMode.PLEDGE, AcceptanceMode.COMMITMENT)
+    if pledged and (record := active_credit_bar(application.applicant)) is not None:
+        raise DomainError(
+            _(
+                "The applicant is barred from acceptance on pledge until %(date)s (credit record of "
+                "%(recorded)s: %(kind)s). Accept normally, with the full materials."
+            )
+            % {
+                "date": record.barred_until,
+                "recorded": record.recorded_on,
+                "kind": record.get_kind_display(),
+            },
+            field="mode",
+        )
     application_transition(application, A.ACCEPTED, actor=actor, reason=reason)
     application.acceptance_mode = mode
     application.accepted_on = accepted_on

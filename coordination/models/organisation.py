@@ -218,6 +218,7 @@ class RoleCode(models.TextChoices):
     REPRESENTATIVE = "representative", _("Organisation representative")
     INTERMEDIARY = "intermediary", _("Intermediary staff")
     EVALUATOR = "evaluator", pgettext_lazy("role", "Evaluator")
+    AGENT = "agent", _("Government agent (代办员)")
 
 
 class Role(models.Model):

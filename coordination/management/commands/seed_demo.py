@@ -2,7 +2,9 @@ from importlib import import_module
 from importlib.util import find_spec
 
 from django.apps import apps
+from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.utils import translation
 
 from coordination.demo import DemoLoader, logins_text
 
@@ -16,7 +18,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--logins-only", action="store_true", help="Only print the demo logins.")
 
-    def handle(self, *args, logins_only=False, **options):
+    def handle(self, *args, **options):
+        # Stored texts (clock labels, notifications) are written in the city's language.
+        with translation.override(settings.LANGUAGE_CODE):
+            self._load(**options)
+
+    def _load(self, logins_only=False, **options):
         if logins_only:
             self.stdout.write(logins_text())
             return
