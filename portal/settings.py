@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "approvals",
     "approvals.supervision",
     "approvals.results",
+    "sharing",
     "operations",
 ]
 

@@ -25,6 +25,8 @@ urlpatterns = [
     path("results/", include("approvals.results.urls")),
     path("verify/", include("approvals.results.urls_verify")),
     path("org/", include("coordination.urls")),
+    path("data/", include("sharing.urls")),
+    path("api/data/", include("sharing.api.urls")),
     path("api/approvals/", include("approvals.api.urls")),
     path("api/", include("coordination.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
