@@ -111,12 +111,12 @@ class SupervisionNotice(models.Model):
     def __str__(self):
         return self.number
 
+    def get_absolute_url(self) -> str:
+        return f"/supervision/notices/{self.pk}/"
+
     @property
     def is_open(self) -> bool:
         return self.status != NoticeStatus.CLOSED
-
-    def get_absolute_url(self) -> str:
-        return f"/supervision/notices/{self.pk}/"
 
     def clock_recipients(self, clock):
         """The notice's clock announces nothing itself: escalation is the notice's own event."""

@@ -28,8 +28,8 @@ from portal.notifications.services import notify
 from portal.numbering import next_number
 
 from . import conf, permissions
-from .models import NoticeStatus, SupervisionNotice
 from .live import live_signal
+from .models import NoticeStatus, SupervisionNotice
 
 register_actions(
     {
@@ -116,7 +116,9 @@ def notice_issue(
     """
     if task is not None and task.application_id != application.pk:
         raise DomainError(_("The task does not belong to this application."), field="task")
-    department = OrgUnit.objects.get(pk=task.department_id if task is not None else application.lead_department_id)
+    department = OrgUnit.objects.get(
+        pk=task.department_id if task is not None else application.lead_department_id
+    )
     issued_by_unit = None
     if actor is not None:
         if not permissions.can_issue(actor, department):
@@ -178,7 +180,9 @@ def notice_issue(
 
 def _issuing_unit(actor, department: OrgUnit) -> OrgUnit | None:
     """The actor's supervisor unit whose scope holds the department."""
-    positions = Position.objects.filter(user=actor, active=True, roles__code="supervisor").select_related("unit")
+    positions = Position.objects.filter(user=actor, active=True, roles__code="supervisor").select_related(
+        "unit"
+    )
     units = {p.unit.path: p.unit for p in positions}
     governments = permissions.government_paths(units)
     for path, unit in units.items():
@@ -193,13 +197,18 @@ def issue_if_none_open(clock: Clock) -> SupervisionNotice | None:
         task = DepartmentTask.objects.select_related("application").filter(pk=int(clock.subject_id)).first()
         if task is None or task.status in TERMINAL_TASK_STATES:
             return None
-        application, open_notice = task.application, task.supervision_notices.exclude(status=NoticeStatus.CLOSED)
+        application, open_notice = (
+            task.application,
+            task.supervision_notices.exclude(status=NoticeStatus.CLOSED),
+        )
     else:
         task = None
         application = Application.objects.filter(pk=int(clock.subject_id)).first()
         if application is None:
             return None
-        open_notice = application.supervision_notices.filter(task__isnull=True).exclude(status=NoticeStatus.CLOSED)
+        open_notice = application.supervision_notices.filter(task__isnull=True).exclude(
+            status=NoticeStatus.CLOSED
+        )
     if open_notice.exists():
         return None
     try:
@@ -209,8 +218,10 @@ def issue_if_none_open(clock: Clock) -> SupervisionNotice | None:
 
 
 def _lock(notice: SupervisionNotice) -> SupervisionNotice:
-    return SupervisionNotice.objects.select_for_update().select_related("application", "task", "department").get(
-        pk=notice.pk
+    return (
+        SupervisionNotice.objects.select_for_update()
+        .select_related("application", "task", "department")
+        .get(pk=notice.pk)
     )
 
 
@@ -224,7 +235,9 @@ def notice_respond(*, actor, notice: SupervisionNotice, response: str) -> Superv
         raise Conflict(_("This notice has already been answered or closed."))
     response = (response or "").strip()
     if not response:
-        raise DomainError(_("Write what the department has done and when the case will be finished."), field="response")
+        raise DomainError(
+            _("Write what the department has done and when the case will be finished."), field="response"
+        )
     before = _snapshot(notice)
     notice.response, notice.responded_by, notice.responded_at = response, actor, timezone.now()
     if notice.status == NoticeStatus.OPEN:
@@ -246,7 +259,9 @@ def _close(notice: SupervisionNotice, *, actor, reason: str) -> SupervisionNotic
     clock = notice_clock(notice)
     if clock is not None and clock.state != ClockState.STOPPED:
         clocks.clock_stop(clock=clock, actor=actor, reason=reason)
-    audit_record(actor=actor, action="notice.close", obj=notice, before=before, after=_snapshot(notice), reason=reason)
+    audit_record(
+        actor=actor, action="notice.close", obj=notice, before=before, after=_snapshot(notice), reason=reason
+    )
     return notice
 
 
