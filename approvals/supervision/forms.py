@@ -23,9 +23,15 @@ class RespondForm(forms.Form):
 
 class CloseForm(forms.Form):
     reason = forms.CharField(
-        label=_("Reason for closing"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"})
+        label=_("Reason for closing"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
     )
 
 
 class MonthForm(forms.Form):
-    month = forms.CharField(label=_("Month"), required=False, widget=forms.TextInput(attrs={"type": "month", "class": "form-control form-control-sm"}))
+    month = forms.CharField(
+        label=_("Month"),
+        required=False,
+        widget=forms.TextInput(attrs={"type": "month", "class": "form-control form-control-sm"}),
+    )

@@ -219,7 +219,7 @@ def issue_if_none_open(clock: Clock) -> SupervisionNotice | None:
 
 def _lock(notice: SupervisionNotice) -> SupervisionNotice:
     return (
-        SupervisionNotice.objects.select_for_update()
+        SupervisionNotice.objects.select_for_update(of=("self",))
         .select_related("application", "task", "department")
         .get(pk=notice.pk)
     )
@@ -296,7 +296,7 @@ def close_for_subject(clock: Clock) -> int:
 def escalate(clock: Clock) -> SupervisionNotice | None:
     """The notice's own clock turned red while the notice is not closed: escalate once."""
     notice = (
-        SupervisionNotice.objects.select_for_update()
+        SupervisionNotice.objects.select_for_update(of=("self",))
         .select_related("application", "task", "task__item", "department", "issued_by_unit")
         .filter(pk=int(clock.subject_id))
         .first()
