@@ -1,0 +1,68 @@
+"""The dashboard: counts per signal, worst first, filters, and a query count that does not grow."""
+
+import datetime
+
+from approvals import services as approvals
+from approvals.supervision import selectors
+from approvals.supervision.selectors import DashboardFilters
+from tests.factories import PASSWORD
+
+from .conftest import accepted, task_of
+
+
+def test_worst_first_with_counts_and_filters(city, today):
+    late = accepted(city)
+    today(datetime.date(2026, 11, 4))
+    recent = accepted(city)
+    approvals.task_claim(actor=city["fire_reviewer"], task=task_of(recent, "FIRE"))
+    approvals.task_suspend(
+        actor=city["fire_reviewer"],
+        task=task_of(recent, "FIRE"),
+        procedure="expert_review",
+        reason="专家评审",
+        expected_days=5,
+    )
+    today(datetime.date(2026, 11, 10))
+    board = selectors.dashboard(user=city["supervisor"])
+    # late: both tasks red (due 9 Nov), application yellow (due 11 Nov);
+    # recent: FOOD green (due 11 Nov... 1 day left -> yellow), FIRE paused, application paused.
+    signals = [(row.kind, row.live.signal) for row in board.page.object_list]
+    assert signals[:2] == [("task", "red"), ("task", "red")]
+    assert board.counts == {"red": 2, "yellow": 2, "green": 0, "paused": 2}
+    paused = [row for row in board.page.object_list if row.live.signal == "paused"]
+    assert {row.pause_reason for row in paused} == {"专家评审"}
+    assert [r.live.severity for r in board.page.object_list] == sorted(
+        r.live.severity for r in board.page.object_list
+    )
+
+    only_fire = selectors.dashboard(
+        user=city["supervisor"], filters=DashboardFilters(department=city["fire"].pk)
+    )
+    assert {row.department for row in only_fire.page.object_list} == {city["fire"]}
+    only_red = selectors.dashboard(user=city["supervisor"], filters=DashboardFilters(signal="red"))
+    assert {row.application.pk for row in only_red.page.object_list} == {late.pk}
+    by_item = selectors.dashboard(
+        user=city["supervisor"], filters=DashboardFilters(item=city["items"]["FOOD"].pk)
+    )
+    assert all(row.item_name in ("食品经营许可", "开办餐饮店") for row in by_item.page.object_list)
+
+
+def test_query_count_does_not_grow_with_rows(client, city, today, django_assert_num_queries):
+    assert client.login(username="sup", password=PASSWORD)
+    accepted(city)
+    client.get("/supervision/")  # warm the caches (content types, calendar, session)
+
+    def count():
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/supervision/").status_code == 200
+        return len(ctx.captured_queries)
+
+    small = count()  # 1 application: 3 rows
+    for _ in range(6):
+        accepted(city)
+    assert len(selectors.dashboard(user=city["supervisor"]).page.object_list) == 21
+    with django_assert_num_queries(small):
+        client.get("/supervision/")
