@@ -120,12 +120,13 @@ def government_paths(unit_paths) -> dict[str, str]:
 
 
 def in_paths_q(paths, field: str):
-    """A Q matching rows whose unit (`field`, e.g. "department") lies in one of the subtrees."""
+    """A Q matching rows whose unit (`field`, e.g. "department"; "" for units) lies in the subtrees."""
     from django.db.models import Q
 
+    lookup = f"{field}__path__startswith" if field else "path__startswith"
     query = Q(pk__in=[])
     for path in paths:
-        query |= Q(**{f"{field}__path__startswith": path})
+        query |= Q(**{lookup: path})
     return query
 
 

@@ -24,8 +24,8 @@ def test_worst_first_with_counts_and_filters(city, today):
     )
     today(datetime.date(2026, 11, 10))
     board = selectors.dashboard(user=city["supervisor"])
-    # late: both tasks red (due 9 Nov), application yellow (due 11 Nov);
-    # recent: FOOD green (due 11 Nov... 1 day left -> yellow), FIRE paused, application paused.
+    # late (accepted 2 Nov): both tasks red (due 9 Nov), the application yellow (due 11 Nov);
+    # recent (accepted 4 Nov): FOOD yellow (due 11 Nov), FIRE paused and so the application too.
     signals = [(row.kind, row.live.signal) for row in board.page.object_list]
     assert signals[:2] == [("task", "red"), ("task", "red")]
     assert board.counts == {"red": 2, "yellow": 2, "green": 0, "paused": 2}
@@ -44,7 +44,12 @@ def test_worst_first_with_counts_and_filters(city, today):
     by_item = selectors.dashboard(
         user=city["supervisor"], filters=DashboardFilters(item=city["items"]["FOOD"].pk)
     )
-    assert all(row.item_name in ("食品经营许可", "开办餐饮店") for row in by_item.page.object_list)
+    assert sorted((row.kind, row.item_name) for row in by_item.page.object_list) == [
+        ("application", "开办餐饮店"),
+        ("application", "开办餐饮店"),
+        ("task", "食品经营许可"),
+        ("task", "食品经营许可"),
+    ]
 
 
 def test_query_count_does_not_grow_with_rows(client, city, today, django_assert_num_queries):
