@@ -310,3 +310,21 @@ def case_notices(*, user, application) -> list[SupervisionNotice]:
     if not (user and user.is_authenticated):
         return []
     return list(_notices().filter(application=application).order_by("-issued_on", "-id"))
+
+
+def case_task_clocks(application) -> list:
+    """The application's department tasks with their review clocks and live signals (3 queries)."""
+    today = clock_services.local_today()
+    tasks = list(application.tasks.select_related("item", "department").order_by("pk"))
+    clocks = {
+        c.subject_id: c
+        for c in Clock.objects.filter(
+            subject_type=ContentType.objects.get_for_model(DepartmentTask),
+            subject_id__in=[str(t.pk) for t in tasks],
+            purpose="review",
+        )
+    }
+    for task in tasks:
+        task.review_clock = clocks.get(str(task.pk))
+        task.live = live_signal(task.review_clock, today) if task.review_clock else None
+    return tasks
