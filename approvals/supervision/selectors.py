@@ -84,6 +84,7 @@ class Row:
     pause_reason: str
     notice_id: int | None
     notice_number: str | None
+    notice_status: str | None = None
     task: DepartmentTask | None = None
     application: Application | None = None
 
@@ -152,6 +153,8 @@ def dashboard_clocks(*, user, filters: DashboardFilters) -> list[Clock]:
             task_notice_number=_open_notice("task_id", "number"),
             application_notice_id=_open_notice("application_id", "pk", task__isnull=True),
             application_notice_number=_open_notice("application_id", "number", task__isnull=True),
+            task_notice_status=_open_notice("task_id", "status"),
+            application_notice_status=_open_notice("application_id", "status", task__isnull=True),
         ).order_by("due_date", "pk")
     )
 
@@ -173,6 +176,7 @@ def dashboard(*, user, filters: DashboardFilters | None = None) -> Dashboard:
                 pause_reason=clock.pause_reason or "",
                 notice_id=clock.task_notice_id if is_task else clock.application_notice_id,
                 notice_number=clock.task_notice_number if is_task else clock.application_notice_number,
+                notice_status=clock.task_notice_status if is_task else clock.application_notice_status,
             )
         )
     counts = dict.fromkeys(SIGNALS, 0)
