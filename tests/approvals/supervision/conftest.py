@@ -93,6 +93,13 @@ def accepted(city, *, form_data=None):
     return services.application_accept(actor=city["clerk"], application=app)
 
 
+def accepted_item(city, code="FOOD"):
+    """An application of one item, accepted today: one task, so two supervised clocks."""
+    app = services.application_create(actor=city["applicant"], item=city["items"][code])
+    app = services.application_submit(actor=city["applicant"], application=app, form_data={})
+    return services.application_accept(actor=city["clerk"], application=app)
+
+
 def task_of(app, code) -> DepartmentTask:
     return DepartmentTask.objects.select_related("item", "department", "application").get(
         application=app, item__code=code
