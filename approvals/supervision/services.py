@@ -293,6 +293,19 @@ def close_for_subject(clock: Clock) -> int:
     return closed
 
 
+def close_for_application(application: Application) -> int:
+    """The application left the open states (decided, withdrawn, terminated ...): close its notices."""
+    closed = 0
+    for notice in (
+        SupervisionNotice.objects.select_for_update()
+        .filter(application=application)
+        .exclude(status=NoticeStatus.CLOSED)
+    ):
+        _close(notice, actor=None, reason=str(_("The case was finished.")))
+        closed += 1
+    return closed
+
+
 def escalate(clock: Clock) -> SupervisionNotice | None:
     """The notice's own clock turned red while the notice is not closed: escalate once."""
     notice = (

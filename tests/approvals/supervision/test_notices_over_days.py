@@ -129,3 +129,15 @@ def test_the_department_answers_and_the_supervisor_closes(city, today):
     # Closed: a new notice may be issued for the still-overdue task.
     again = services.notice_issue(actor=city["supervisor"], application=app, task=fire_task)
     assert again.pk != notice.pk
+
+
+def test_withdrawing_the_application_closes_its_notices(city, today):
+    app = accepted(city)
+    run_days(today, MONDAY, datetime.date(2026, 11, 12))  # both tasks and the application red
+    assert SupervisionNotice.objects.filter(application=app).exclude(status=NoticeStatus.CLOSED).count() == 3
+    approvals.application_withdraw(actor=city["applicant"], application=app, reason="不再开店")
+    assert set(SupervisionNotice.objects.filter(application=app).values_list("status", flat=True)) == {
+        "closed"
+    }
+    run_days(today, datetime.date(2026, 11, 13), datetime.date(2026, 11, 20))
+    assert not SupervisionNotice.objects.filter(status=NoticeStatus.ESCALATED).exists()
