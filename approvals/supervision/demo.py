@@ -3,8 +3,8 @@ catalogue (approvals.demo). Idempotent: it does nothing once its demo applicatio
 
 The demo supervisor (login `supervisor`, 云溪市人民政府办公室) then finds, as of the day the demo
 is loaded: red cases with an escalated notice and with a freshly issued one, a yellow case, a
-paused case and green ones, and last month's statistics filled with decided cases (some late,
-one extended).
+paused case and green ones, a notice the supervisor issued by hand and the bureau answered, and
+last month's statistics filled with decided cases (some late, one extended).
 
 Everything goes through the services. Past work is replayed day by day with the clock's "today"
 set to that day (the same seam the tests use: portal.clocks.services.local_today), and the
@@ -28,6 +28,7 @@ from portal.clocks.models import Clock, ClockState
 from portal.models import User
 from portal.workcal import days as workdays
 
+from . import services
 from .models import SupervisionNotice
 
 PACKAGE = "YX-YJS-001"  # 开办餐饮店“一件事”: approval bureau and emergency management
@@ -117,7 +118,7 @@ def _replay_sweeps(apps, first: datetime.date, last: datetime.date) -> None:
     """Re-evaluate the demo's open clocks on each working day, as the daily sweep does."""
     day = first
     while day <= last:
-        if workdays.is_workday(day):
+        if workdays.is_workday(day) or day == last:  # today too, if the demo loads on a day off
             with _as_of(day):
                 for clock_id in _open_clock_ids(apps):
                     clocks.clock_recompute(clock_id=clock_id, today=day)
@@ -175,6 +176,16 @@ def load_demo():
         )
     green = _accept(package, next(shops), today)
     _replay_sweeps([escalated, noticed, yellow, paused, green], _workday(today, -12), today)
+    # The supervisor presses a yellow case; the bureau answers.
+    notice = services.notice_issue(
+        actor=_user("supervisor"),
+        application=yellow,
+        task=yellow.tasks.get(),
+        text="该事项即将到期，请于到期前办结，逾期将启动问责。",
+    )
+    services.notice_respond(
+        actor=_user("reviewer"), notice=notice, response="已安排专人现场核查，预计明日办结。"
+    )
     return {
         "applications": 8,
         "notices": SupervisionNotice.objects.count(),
