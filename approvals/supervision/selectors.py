@@ -12,6 +12,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import CharField, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Cast
@@ -244,7 +245,8 @@ def subject_for_issue(*, user, application_uuid, task_id=None):
         raise Http404
     try:
         application = Application.objects.select_related("lead_department").get(uuid=application_uuid)
-    except (Application.DoesNotExist, ValueError):
+        task_id = int(task_id) if task_id else None
+    except (Application.DoesNotExist, ValueError, ValidationError):
         raise Http404 from None
     task = None
     if task_id:

@@ -114,3 +114,22 @@ def test_issue_from_the_dashboard_and_answer(client, city, today):
     assert done.status_code == 302
     notice.refresh_from_db()
     assert notice.status == "responded"
+
+
+def test_bad_input_is_not_found_and_changes_nothing(client, city, red_case):
+    app, _notice = red_case
+    login(client, city["supervisor"])
+    for query in (
+        "application=not-a-uuid",
+        f"application={app.uuid}&task=abc",
+        f"application={app.uuid}&task=999999",
+    ):
+        assert client.get(f"/supervision/issue/?{query}").status_code == 404
+    assert client.post("/supervision/issue/", {"application": "x"}).status_code == 404
+    assert client.get("/supervision/?department=x&item=-3&signal=purple&page=zz").status_code == 200
+    long_text = client.post(
+        "/supervision/issue/",
+        {"application": str(app.uuid), "task": task_of(app, "FOOD").pk, "text": "长" * 2001},
+    )
+    assert long_text.status_code == 400
+    assert SupervisionNotice.objects.filter(task=task_of(app, "FOOD")).count() == 0
