@@ -20,6 +20,22 @@ def is_supervisor(user) -> bool:
     return bool(supervised_paths(user))
 
 
+def overseen_paths(user) -> list[str]:
+    """The heads of a unit with supervisors (the supervisors' superiors) read the notices of the
+    same governments (2 queries)."""
+    if not (user and user.is_authenticated and user.is_active):
+        return []
+    from coordination.models import Position
+
+    supervising = Position.objects.filter(active=True, roles__code=SUPERVISOR).values("unit_id")
+    unit_paths = set(
+        Position.objects.filter(
+            user=user, active=True, roles__code="head", unit_id__in=supervising
+        ).values_list("unit__path", flat=True)
+    )
+    return sorted(set(government_paths(unit_paths).values()))
+
+
 def path_in(path: str, paths) -> bool:
     return any(path.startswith(p) for p in paths)
 

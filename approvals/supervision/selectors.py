@@ -279,8 +279,9 @@ def _notices():
 
 
 def visible_notices(user):
-    """Supervisors: every notice to a department of their government. Departments: their own
-    notices (reviewers and heads: task notices; lead coordinators and heads: application notices)."""
+    """Supervisors: every notice to a department of their government; so do the heads of the
+    supervisors' units, who are told of escalations. Departments: their own notices (reviewers and
+    heads: task notices; lead coordinators and heads: application notices)."""
     if not (user and user.is_authenticated and user.is_active):
         return SupervisionNotice.objects.none()
     from approvals.selectors.work import unit_ids
@@ -288,7 +289,7 @@ def visible_notices(user):
     query = Q(task__isnull=False, department_id__in=unit_ids(user, "reviewer", "head")) | Q(
         task__isnull=True, department_id__in=unit_ids(user, "lead_coordinator", "head")
     )
-    paths = permissions.supervised_paths(user)
+    paths = permissions.supervised_paths(user) + permissions.overseen_paths(user)
     if paths:
         query |= permissions.in_paths_q(paths, "department")
     return _notices().filter(query)

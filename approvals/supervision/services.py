@@ -78,7 +78,8 @@ def _people(unit_ids, *roles):
 
 
 def case_url(notice: SupervisionNotice) -> str:
-    return f"/work/applications/{notice.application.uuid}/"
+    """Where a notification leads: the notice, which its department answers there."""
+    return notice.get_absolute_url()
 
 
 def _context(notice: SupervisionNotice, **extra) -> dict:

@@ -110,6 +110,8 @@ def notice_issue(request):
 
 
 def _can_see_notices(user) -> bool:
+    if permissions.overseen_paths(user):
+        return True
     return (
         bool(permissions.supervised_paths(user))
         or unit_ids(user, "reviewer", "head", "lead_coordinator").exists()

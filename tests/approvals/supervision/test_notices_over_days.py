@@ -61,7 +61,8 @@ def test_red_clock_issues_one_notice_then_escalates_once(city, today):
     assert notice.status == NoticeStatus.ESCALATED and notice.escalated_on == datetime.date(2026, 11, 16)
     # Told once each: the department's head and, for a system notice, the supervising unit's head.
     assert notices_to(city["fire_head"]).filter(key__endswith=":escalated").count() == 1
-    assert notices_to(city["office_head"]).filter(key=f"notice:{notice.pk}:escalated").count() == 1
+    told = notices_to(city["office_head"]).get(key=f"notice:{notice.pk}:escalated")
+    assert told.url == f"/supervision/notices/{notice.pk}/"
     assert notices_to(city["fire_reviewer"]).count() == 1  # nothing more to the reviewers
     assert SupervisionNotice.objects.filter(task=fire_task).count() == 1
     assert AuditEvent.objects.filter(action="notice.escalate", object_id=str(notice.pk)).count() == 1

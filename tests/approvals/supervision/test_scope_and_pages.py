@@ -133,3 +133,11 @@ def test_bad_input_is_not_found_and_changes_nothing(client, city, red_case):
     )
     assert long_text.status_code == 400
     assert SupervisionNotice.objects.filter(task=task_of(app, "FOOD")).count() == 0
+
+
+def test_the_supervisors_head_reads_the_notices_but_not_the_dashboard(client, city, red_case):
+    _app, notice = red_case
+    login(client, city["office_head"])
+    assert client.get(f"/supervision/notices/{notice.pk}/").status_code == 200
+    assert client.get("/supervision/notices/").context["page"].paginator.count == 1
+    assert client.get("/supervision/").status_code == 403
