@@ -44,6 +44,10 @@ def scoped_applications(paths) -> Q:
     return permissions.in_paths_q(paths, "lead_department")
 
 
+def government_names(paths) -> list[str]:
+    return list(OrgUnit.objects.filter(path__in=paths).order_by("path").values_list("name", flat=True))
+
+
 def departments_in_scope(*, user):
     paths = permissions.supervised_paths(user)
     return OrgUnit.objects.filter(permissions.in_paths_q(paths, "")) if paths else OrgUnit.objects.none()

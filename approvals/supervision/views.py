@@ -37,7 +37,7 @@ def _require_supervisor(request) -> list[str]:
 
 @login_required
 def dashboard(request):
-    _require_supervisor(request)
+    paths = _require_supervisor(request)
     filters = selectors.DashboardFilters.from_query(request.GET)
     board = selectors.dashboard(user=request.user, filters=filters)
     return render(
@@ -48,6 +48,7 @@ def dashboard(request):
             "page": board.page,
             "filters": filters,
             "signals": [(s, Signal(s).label) for s in selectors.SIGNALS],
+            "governments": selectors.government_names(paths),
             **selectors.filter_choices(user=request.user),
         },
     )
@@ -128,6 +129,15 @@ def notice_list(request):
     except ValueError:
         page_number = 1
     page = selectors.notice_list(user=request.user, status=status, page=page_number)
+    task_units = set(unit_ids(request.user, "reviewer", "head").values_list("unit_id", flat=True))
+    application_units = set(
+        unit_ids(request.user, "lead_coordinator", "head").values_list("unit_id", flat=True)
+    )
+    for notice in page.object_list:
+        units = task_units if notice.task_id else application_units
+        notice.answerable = notice.status in (NoticeStatus.OPEN, NoticeStatus.ESCALATED) and (
+            notice.department_id in units
+        )
     return render(
         request,
         "supervision/notices.html",

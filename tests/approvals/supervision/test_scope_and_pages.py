@@ -66,7 +66,10 @@ def test_the_addressed_department_sees_its_notice(client, city, red_case):
     _app, notice = red_case
     login(client, city["fire_reviewer"])
     assert client.get(f"/supervision/notices/{notice.pk}/").status_code == 200
-    assert client.get("/supervision/notices/").context["page"].paginator.count == 1
+    listing = client.get("/supervision/notices/")
+    assert listing.context["page"].paginator.count == 1
+    assert listing.context["page"].object_list[0].answerable
+    assert "answer-notice" in listing.content.decode()
 
 
 def test_another_governments_supervisor_gets_404_on_objects(client, city, red_case):
