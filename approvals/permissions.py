@@ -132,4 +132,72 @@ def can_view_application(user, application) -> bool:
         return False
     if application.lead_department_id in units:
         return True
-    return application.tasks.filter(department_id__in=units).exists()
+    if application.tasks.filter(department_id__in=units).exists():
+        return True
+    return supervises_application(user, application)
+
+
+# -- Electronic supervision (approvals.supervision) ------------------------------------------------------
+
+
+def supervised_paths(user) -> list[str]:
+    """Tree paths of the governments whose departments the user supervises (2 queries).
+
+    An official with the `supervisor` role in a unit supervises the subtree of the nearest
+    ancestor-or-self of kind government (OrgKind.GOVERNMENT, e.g. 云溪市人民政府 for its general
+    office); a unit with no government above it is supervised only within its own subtree.
+    """
+    if not (user and user.is_authenticated and user.is_active):
+        return []
+    from coordination.models import Position
+
+    unit_paths = set(
+        Position.objects.filter(user=user, active=True, roles__code="supervisor").values_list(
+            "unit__path", flat=True
+        )
+    )
+    return sorted(set(government_paths(unit_paths).values()))
+
+
+def government_paths(unit_paths) -> dict[str, str]:
+    """For each unit path, the path of its nearest ancestor-or-self of kind government (1 query)."""
+    from coordination.models import OrgKind, OrgUnit
+
+    unit_paths = [p for p in unit_paths if p]
+    if not unit_paths:
+        return {}
+    step = OrgUnit.steplen
+    prefixes = {p[:i] for p in unit_paths for i in range(step, len(p) + 1, step)}
+    governments = set(
+        OrgUnit.objects.filter(kind=OrgKind.GOVERNMENT, path__in=prefixes).values_list("path", flat=True)
+    )
+    result = {}
+    for path in unit_paths:
+        candidates = [path[:i] for i in range(len(path), 0, -step) if path[:i] in governments]
+        result[path] = candidates[0] if candidates else path
+    return result
+
+
+def in_paths_q(paths, field: str):
+    """A Q matching rows whose unit (`field`, e.g. "department"; "" for units) lies in the subtrees."""
+    from django.db.models import Q
+
+    lookup = f"{field}__path__startswith" if field else "path__startswith"
+    query = Q(pk__in=[])
+    for path in paths:
+        query |= Q(**{lookup: path})
+    return query
+
+
+def supervises_application(user, application) -> bool:
+    """A supervisor sees the applications led by, or reviewed by, a department in their scope."""
+    paths = supervised_paths(user)
+    if not paths:
+        return False
+    from approvals.models import Application
+
+    return (
+        Application.objects.filter(pk=application.pk)
+        .filter(in_paths_q(paths, "lead_department") | in_paths_q(paths, "tasks__department"))
+        .exists()
+    )

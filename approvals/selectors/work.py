@@ -21,6 +21,7 @@ from django.db.models import CharField, Count, Exists, F, OuterRef, Q, QuerySet,
 from django.db.models.functions import Cast
 from django.http import Http404
 
+from approvals import permissions
 from approvals.models import Application, DepartmentTask, StatusChange
 from approvals.workflow import TERMINAL_TASK_STATES, ApplicationStatus, TaskStatus
 from coordination.models import Position
@@ -274,9 +275,14 @@ def _visible_applications(user) -> QuerySet:
     reviewing = DepartmentTask.objects.filter(
         application=OuterRef("pk"), department_id__in=unit_ids(user, REVIEWER, HEAD)
     )
-    return Application.objects.filter(
-        Q(lead_department_id__in=unit_ids(user, CLERK, LEAD)) | Q(Exists(reviewing))
-    ).exclude(status=A.DRAFT)
+    visible = Q(lead_department_id__in=unit_ids(user, CLERK, LEAD)) | Q(Exists(reviewing))
+    supervised = permissions.supervised_paths(user)
+    if supervised:  # electronic supervision: every application of the supervisor's government
+        supervised_tasks = DepartmentTask.objects.filter(
+            permissions.in_paths_q(supervised, "department"), application=OuterRef("pk")
+        )
+        visible |= permissions.in_paths_q(supervised, "lead_department") | Q(Exists(supervised_tasks))
+    return Application.objects.filter(visible).exclude(status=A.DRAFT)
 
 
 def _visible_tasks(user) -> QuerySet:

@@ -1,0 +1,69 @@
+"""The dashboard: counts per signal, worst first, filters, and a query count that does not grow."""
+
+import datetime
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from approvals import services as approvals
+from approvals.supervision import selectors
+from approvals.supervision.selectors import DashboardFilters
+from tests.factories import PASSWORD
+
+from .conftest import accepted, accepted_item, task_of
+
+
+def test_worst_first_with_counts_and_filters(city, today):
+    late = accepted(city)
+    today(datetime.date(2026, 11, 4))
+    recent = accepted(city)
+    approvals.task_claim(actor=city["fire_reviewer"], task=task_of(recent, "FIRE"))
+    approvals.task_suspend(
+        actor=city["fire_reviewer"],
+        task=task_of(recent, "FIRE"),
+        procedure="expert_review",
+        reason="专家评审",
+        expected_days=5,
+    )
+    today(datetime.date(2026, 11, 10))
+    board = selectors.dashboard(user=city["supervisor"])
+    # late (accepted 2 Nov): both tasks red (due 9 Nov), the application yellow (due 11 Nov);
+    # recent (accepted 4 Nov): FOOD yellow (due 11 Nov), FIRE paused and so the application too.
+    signals = [(row.kind, row.live.signal) for row in board.page.object_list]
+    assert signals[:2] == [("task", "red"), ("task", "red")]
+    assert board.counts == {"red": 2, "yellow": 2, "green": 0, "paused": 2}
+    paused = [row for row in board.page.object_list if row.live.signal == "paused"]
+    assert {row.pause_reason for row in paused} == {"专家评审"}
+    assert [r.live.severity for r in board.page.object_list] == sorted(
+        r.live.severity for r in board.page.object_list
+    )
+
+    only_fire = selectors.dashboard(
+        user=city["supervisor"], filters=DashboardFilters(department=city["fire"].pk)
+    )
+    assert {row.department for row in only_fire.page.object_list} == {city["fire"]}
+    only_red = selectors.dashboard(user=city["supervisor"], filters=DashboardFilters(signal="red"))
+    assert {row.application.pk for row in only_red.page.object_list} == {late.pk}
+    by_item = selectors.dashboard(
+        user=city["supervisor"], filters=DashboardFilters(item=city["items"]["FOOD"].pk)
+    )
+    assert sorted((row.kind, row.item_name) for row in by_item.page.object_list) == [
+        ("application", "开办餐饮店"),
+        ("application", "开办餐饮店"),
+        ("task", "食品经营许可"),
+        ("task", "食品经营许可"),
+    ]
+
+
+def test_query_count_does_not_grow_with_rows(client, city, today, django_assert_num_queries):
+    assert client.login(username="sup", password=PASSWORD)
+    accepted_item(city)  # one task and its application: 2 rows
+    assert client.get("/supervision/").status_code == 200  # warm the caches (content types, calendar)
+    with CaptureQueriesContext(connection) as two_rows:
+        page = client.get("/supervision/")
+    assert len(page.context["page"].object_list) == 2
+    for _ in range(9):
+        accepted_item(city)
+    with django_assert_num_queries(len(two_rows.captured_queries)):
+        page = client.get("/supervision/")
+    assert len(page.context["page"].object_list) == 20
