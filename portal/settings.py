@@ -238,6 +238,11 @@ CLOCK_YELLOW_RATIO = env.str("CLOCK_YELLOW_RATIO", default="0.20")
 PLEDGE_VERIFICATION_DAYS = env.int("PLEDGE_VERIFICATION_DAYS", default=40)
 PLEDGE_BAR_DAYS = env.int("PLEDGE_BAR_DAYS", default=365)
 AGENT_GRANT_MAX_DAYS = env.int("AGENT_GRANT_MAX_DAYS", default=366)
+# Electronic supervision [local]: working days to act on a supervision notice (督办单) before it is
+# escalated, the notice number prefix, rows per page.
+SUPERVISION_NOTICE_DAYS = env.int("SUPERVISION_NOTICE_DAYS", default=3)
+SUPERVISION_NOTICE_PREFIX = env.str("SUPERVISION_NOTICE_PREFIX", default="DB")
+SUPERVISION_PAGE_SIZE = env.int("SUPERVISION_PAGE_SIZE", default=50)
 # Links in e-mails and text messages point here.
 NOTIFICATIONS_BASE_URL = env.str("NOTIFICATIONS_BASE_URL", default="http://127.0.0.1:8000")
 # Trust X-Forwarded-For for the audit trail's client IP (only behind a proxy that sets it):

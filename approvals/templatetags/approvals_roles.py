@@ -18,3 +18,13 @@ def credit_bar(applicant):
     from approvals.selectors.assistance import active_credit_bar
 
     return active_credit_bar(applicant)
+
+
+@register.filter
+def is_supervisor(user) -> bool:
+    """Officials holding the supervisor role in any unit (electronic supervision)."""
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    from coordination.models import Position
+
+    return Position.objects.filter(user=user, active=True, roles__code="supervisor").exists()

@@ -26,6 +26,7 @@ def red_case(city, today):
 
 def login(client, user):
     assert client.login(username=user.username, password=PASSWORD)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"  # the assertions read English messages
     return client
 
 
