@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import base64
+import logging
 import math
 from html import escape
 from uuid import UUID
@@ -29,6 +30,10 @@ from . import conf
 from .models import Certificate, Seal
 
 SEAL_COLOUR = "#d7000f"
+
+# WeasyPrint logs every rendering step at INFO; keep its warnings, not its progress, in our logs
+# (a LOGGING entry for "weasyprint.progress" in settings overrides this).
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
 # -- tokens and URLs -------------------------------------------------------------------------------

@@ -119,13 +119,11 @@ def _tell_applicant(application: Application, event: str, **context) -> None:
 
 def holder_of(applicant: User, form_data: dict | None = None) -> dict:
     """The holder as printed on the certificate, and as the public may see it."""
+    form_data = form_data or {}
     if applicant.kind == UserKind.ENTERPRISE:
-        name = (
-            applicant.organisation_name
-            or (form_data or {}).get("applicant_name")
-            or applicant.get_full_name()
-        )
-        return {"name": name, "code": applicant.uscc, "organisation": True, "public": name}
+        name = applicant.organisation_name or form_data.get("applicant_name") or applicant.get_full_name()
+        code = applicant.uscc or str(form_data.get("uscc") or "")[:18]
+        return {"name": name, "code": code, "organisation": True, "public": name}
     name = applicant.get_full_name()
     return {"name": name, "code": applicant.id_number, "organisation": False, "public": mask_name(name)}
 

@@ -81,3 +81,9 @@ def grant(city, applicant=None, *, conditions="", grant_it=True) -> Application:
         actor=city["lead"], application=app, grant=grant_it, reasons="" if grant_it else "不符合条件"
     )
     return Application.objects.get(pk=app.pk)
+
+
+@pytest.fixture(autouse=True)
+def private_media(settings, tmp_path):
+    """Certificates and seals are written under a temporary MEDIA_ROOT, not the checkout's var/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
