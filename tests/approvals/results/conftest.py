@@ -25,8 +25,8 @@ def today(monkeypatch):
     return lambda day: state.update(today=day)
 
 
-@pytest.fixture
-def city(db, today):
+def build_city() -> dict:
+    """The bureau, its officials, an item with a certificate specification, and applicants."""
     bureau = OrgUnitFactory(code="yx-approval", name="云溪市行政审批局")
     other = OrgUnitFactory(code="yx-other", name="云溪市其他局")
     item = ItemFactory(
@@ -60,6 +60,11 @@ def city(db, today):
         "lead": staff(bureau, "lead_coordinator", "lead", full_name="牵头人老吴"),
         "other_clerk": staff(other, "window_clerk", "other-clerk"),
     }
+
+
+@pytest.fixture
+def city(db, today):
+    return build_city()
 
 
 def grant(city, applicant=None, *, conditions="", grant_it=True) -> Application:
