@@ -23,6 +23,7 @@ import re
 
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -305,29 +306,41 @@ def certificate_issue(*, actor, application: Application) -> list[Certificate]:
     if not certificates:
         raise TransitionNotAllowed(_("There is no certificate to issue."))
     today = _today()
-    clock = _issue_clock(application)
-    if clock is not None and clock.state != "stopped":
-        clocks.clock_stop(clock=clock, actor=actor)
-    for certificate in certificates:
-        before = snapshot(certificate, CERTIFICATE_FIELDS)
-        certificate.state = CertificateState.ISSUED
-        certificate.issued_on = today
-        certificate.issued_by = actor
-        certificate.pdf.save(
-            f"{certificate.public_id.hex}.pdf",
-            ContentFile(documents.certificate_pdf(certificate)),
-            save=False,
+    # Render and store first, before the audit trail's chain lock is taken (rendering is slow). The
+    # files are written at once; if anything below fails, they are removed with the rollback.
+    stored = []
+    befores = {c.pk: snapshot(c, CERTIFICATE_FIELDS) for c in certificates}
+    try:
+        for certificate in certificates:
+            certificate.issued_on = today  # printed under the seal
+            certificate.pdf.save(
+                f"{certificate.public_id.hex}.pdf",
+                ContentFile(documents.certificate_pdf(certificate)),
+                save=False,
+            )
+            stored.append(certificate.pdf.name)
+        clock = _issue_clock(application)
+        if clock is not None and clock.state != "stopped":
+            clocks.clock_stop(clock=clock, actor=actor)
+        for certificate in certificates:
+            certificate.state = CertificateState.ISSUED
+            certificate.issued_by = actor
+            certificate.save()
+            audit_record(
+                actor=actor,
+                action="certificate.issue",
+                obj=certificate,
+                before=befores[certificate.pk],
+                after=snapshot(certificate, CERTIFICATE_FIELDS),
+            )
+        application_transition(application, A.ISSUED, actor=actor)
+        _tell_applicant(
+            application, "issued", serials=", ".join(c.serial for c in certificates), issued_on=today
         )
-        certificate.save()
-        audit_record(
-            actor=actor,
-            action="certificate.issue",
-            obj=certificate,
-            before=before,
-            after=snapshot(certificate, CERTIFICATE_FIELDS),
-        )
-    application_transition(application, A.ISSUED, actor=actor)
-    _tell_applicant(application, "issued", serials=", ".join(c.serial for c in certificates), issued_on=today)
+    except BaseException:
+        for name in stored:
+            default_storage.delete(name)
+        raise
     return certificates
 
 

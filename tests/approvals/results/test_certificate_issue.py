@@ -166,3 +166,25 @@ def test_the_issue_page_action_needs_a_clerk(city, client):
     assert response.status_code == 302 and response["Location"].endswith("#results")
     app.refresh_from_db()
     assert app.status == A.ISSUED
+
+
+def test_a_failed_issue_changes_nothing_and_leaves_no_file(city, monkeypatch):
+    app = grant(city)
+    from approvals.results import services as results_module
+
+    def refuse(*args, **kwargs):
+        raise RuntimeError("the notification outbox refused")
+
+    monkeypatch.setattr(results_module, "_tell_applicant", refuse)
+    with pytest.raises(RuntimeError):
+        results.certificate_issue(actor=city["clerk"], application=app)
+    certificate = Certificate.objects.get(application=app)
+    app.refresh_from_db()
+    assert (
+        app.status == A.PUBLISHED and certificate.state == CertificateState.AWAITING and not certificate.pdf
+    )
+    from django.conf import settings
+
+    folder = settings.MEDIA_ROOT / "private" / "results" / "certificates"
+    assert not folder.exists() or not any(folder.rglob("*.pdf"))
+    assert issue_clock(app).state == "running"
