@@ -160,10 +160,11 @@ def test_the_whole_journey_through_the_api(city):
     assert [a["uuid"] for a in listed] == [draft["uuid"]]
     assert {t["status"] for t in listed[0]["tasks"]} == {T.APPROVED}
     granted = ok(lead.post(f"/api/approvals/lead/{draft['uuid']}/decide/", {"grant": True}, format="json"))
-    assert granted["status"] == A.GRANTED and granted["decided_on"] == "2026-11-02"
+    # Granted, and published in the same transaction (approvals.results, 行政许可法 art. 40).
+    assert granted["status"] == A.PUBLISHED and granted["decided_on"] == "2026-11-02"
 
     final = ok(applicant.get(url))
-    assert final["status"] == A.GRANTED
+    assert final["status"] == A.PUBLISHED
     assert [h["to_status"] for h in final["history"]] == [
         A.DRAFT,
         A.SUBMITTED,
@@ -171,6 +172,7 @@ def test_the_whole_journey_through_the_api(city):
         A.IN_REVIEW,
         A.CONSOLIDATING,
         A.GRANTED,
+        A.PUBLISHED,
     ]
     assert {t["item"]: t["status"] for t in final["tasks"]} == {
         "FOOD": T.APPROVED,
@@ -180,7 +182,7 @@ def test_the_whole_journey_through_the_api(city):
     assert all(t["clock"]["signal"] == "done" for t in final["tasks"])
     promised = next(c for c in final["clocks"] if c["purpose"] == "promised")
     assert promised["state"] == "stopped" and promised["limit_days"] == 7
-    assert Application.objects.get(uuid=draft["uuid"]).status == A.GRANTED
+    assert Application.objects.get(uuid=draft["uuid"]).status == A.PUBLISHED
 
 
 def test_the_detail_shows_each_task_clock_with_due_date_signal_and_remaining_days(city):

@@ -195,7 +195,9 @@ def test_last_decision_moves_the_application_to_consolidation_then_grant(today, 
     assert app.status == A.CONSOLIDATING
     services.application_decide(actor=city["lead"], application=app, grant=True)
     app.refresh_from_db()
-    assert app.status == A.GRANTED and app.decided_on == TODAY
+    # Granted, and published in the same transaction (approvals.results, 行政许可法 art. 40).
+    assert app.status == A.PUBLISHED and app.decided_on == TODAY
+    assert app.status_changes.filter(to_status=A.GRANTED).exists()
     assert Clock.objects.get(subject_id=str(app.pk), purpose="promised").state == "stopped"
 
 
@@ -226,7 +228,8 @@ def test_pledge_acceptance_waits_for_the_materials_before_the_grant(today, city)
     assert app.status == A.AWAITING_SUPPLEMENT
     services.application_supplement_received(actor=city["clerk"], application=app)
     app.refresh_from_db()
-    assert app.status == A.GRANTED
+    assert app.status == A.PUBLISHED  # granted, then published at once (approvals.results)
+    assert app.status_changes.filter(to_status=A.GRANTED).exists()
 
 
 def test_correction_notice_is_issued_once_and_the_corrected_application_is_checked_again(today, city):

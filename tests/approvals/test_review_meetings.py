@@ -181,7 +181,8 @@ def test_no_meeting_once_the_application_is_granted(client, today, city):
     app = in_review(city)
     approve_all(city, app)
     services.application_decide(actor=city["lead"], application=app, grant=True)
-    assert Application.objects.get(pk=app.pk).status == A.GRANTED
+    # Granted, and published in the same transaction (approvals.results).
+    assert Application.objects.get(pk=app.pk).status == A.PUBLISHED
 
     with pytest.raises(TransitionNotAllowed):
         services.review_meeting_record(

@@ -134,7 +134,8 @@ def test_full_journey_through_the_pages(client, today, city):
     response = client.post(reverse("work:application-supplement", args=[app.uuid]))
     assert response.status_code == 302
     app.refresh_from_db()
-    assert app.status == A.GRANTED and app.decided_on == datetime.date(2026, 11, 9)
+    # Granted, and published in the same transaction (approvals.results).
+    assert app.status == A.PUBLISHED and app.decided_on == datetime.date(2026, 11, 9)
     assert not DepartmentTask.objects.filter(application=app).exclude(
         status__in=[T.APPROVED, T.APPROVED_WITH_CONDITIONS]
     )

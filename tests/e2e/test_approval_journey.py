@@ -263,12 +263,13 @@ def test_pledged_package_is_reviewed_suspended_supplied_and_granted(
     lead.fill("#id_consolidateform_reasons", "各部门审查通过，准予许可")
     screenshot(lead, "approval-13-lead-consolidate")
     submit(lead, "#consolidate-form [type=submit]")
-    assert status_of(lead) == A.GRANTED
+    # Granted, and published in the same transaction (approvals.results, 行政许可法 art. 40).
+    assert status_of(lead) == A.PUBLISHED
     screenshot(lead, "approval-14-lead-granted")
 
     # 10. The applicant sees "granted", with the dates and the whole timeline.
     applicant.goto(detail_url)
-    assert status_of(applicant) == A.GRANTED
+    assert status_of(applicant) == A.PUBLISHED
     facts = applicant.locator(".card", has_text=number).first.inner_text()
     assert f"{ACCEPTED_ON:%Y-%m-%d}" in facts  # received and accepted
     assert f"{SUPPLEMENT_DUE:%Y-%m-%d}" in facts  # pledged materials due …
@@ -276,7 +277,15 @@ def test_pledged_package_is_reviewed_suspended_supplied_and_granted(
     decided = applicant.locator("dt", has_text="决定日期").locator("xpath=following-sibling::dd[1]")
     assert decided.inner_text().strip() == RESUMED_ON.isoformat()
     timeline = applicant.locator("#timeline li").evaluate_all("items => items.map(i => i.dataset.status)")
-    assert timeline == [A.DRAFT, A.SUBMITTED, A.ACCEPTED, A.IN_REVIEW, A.CONSOLIDATING, A.GRANTED]
+    assert timeline == [
+        A.DRAFT,
+        A.SUBMITTED,
+        A.ACCEPTED,
+        A.IN_REVIEW,
+        A.CONSOLIDATING,
+        A.GRANTED,
+        A.PUBLISHED,
+    ]
     materials = applicant.locator("table#materials").inner_text()
     assert "消防平面图.pdf" in materials and "健康证明.pdf" in materials
     granted_label = applicant.locator(".application-status").first.inner_text().strip()
@@ -300,7 +309,7 @@ def test_pledged_package_is_reviewed_suspended_supplied_and_granted(
 
     # -- the database agrees --------------------------------------------------------------------------
     app = Application.objects.get(number=number)
-    assert app.status == A.GRANTED
+    assert app.status == A.PUBLISHED
     assert app.acceptance_mode == AcceptanceMode.PLEDGE
     assert (app.received_on, app.accepted_on) == (ACCEPTED_ON, ACCEPTED_ON)
     assert (app.supplement_due, app.supplement_received_on) == (SUPPLEMENT_DUE, RESUMED_ON)
@@ -308,7 +317,7 @@ def test_pledged_package_is_reviewed_suspended_supplied_and_granted(
     history = list(
         StatusChange.objects.filter(application=app).order_by("pk").values_list("to_status", flat=True)
     )
-    assert history == [A.DRAFT, A.SUBMITTED, A.ACCEPTED, A.IN_REVIEW, A.CONSOLIDATING, A.GRANTED]
+    assert history == [A.DRAFT, A.SUBMITTED, A.ACCEPTED, A.IN_REVIEW, A.CONSOLIDATING, A.GRANTED, A.PUBLISHED]
     tasks = {t.item.code: t for t in DepartmentTask.objects.filter(application=app).select_related("item")}
     assert {code: t.status for code, t in tasks.items()} == dict.fromkeys(
         ("FOOD", "FIRE", "SIGN"), T.APPROVED
