@@ -243,7 +243,10 @@ AGENT_GRANT_MAX_DAYS = env.int("AGENT_GRANT_MAX_DAYS", default=366)
 SUPERVISION_NOTICE_DAYS = env.int("SUPERVISION_NOTICE_DAYS", default=3)
 SUPERVISION_NOTICE_PREFIX = env.str("SUPERVISION_NOTICE_PREFIX", default="DB")
 SUPERVISION_PAGE_SIZE = env.int("SUPERVISION_PAGE_SIZE", default=50)
-# Links in e-mails and text messages point here.
+# Certificates (行政许可法 art. 44): working days to issue after the decision; public register page size.
+RESULTS_ISSUE_DAYS = env.int("RESULTS_ISSUE_DAYS", default=10)
+RESULTS_REGISTER_PAGE_SIZE = env.int("RESULTS_REGISTER_PAGE_SIZE", default=20)
+# Links in e-mails and text messages point here (and certificates' QR codes to the verify page).
 NOTIFICATIONS_BASE_URL = env.str("NOTIFICATIONS_BASE_URL", default="http://127.0.0.1:8000")
 # Trust X-Forwarded-For for the audit trail's client IP (only behind a proxy that sets it):
 # true/false, or the number of proxies in front of the application (see portal/audit/middleware.py).

@@ -13,11 +13,9 @@ created only when its applicant has no published application for its item yet.
 from __future__ import annotations
 
 from django.core.files.base import ContentFile
-from django.db import transaction
 
 from approvals import services as approvals_services
-from approvals.models import AcceptanceMode, Application, FieldKind, Item
-from approvals.services.applications import application_transition
+from approvals.models import AcceptanceMode, Application, FieldKind, Item, PledgeVerification
 from approvals.workflow import ApplicationStatus, TaskStatus
 from coordination.models import OrgUnit
 from portal.models import User
@@ -103,13 +101,13 @@ def _form_data(item: Item, applicant: User) -> dict:
     return data
 
 
-def _granted(applicant: User, item: Item, mode: str, conditions: str) -> Application:
+def _granted(applicant: User, item: Item, mode: str, conditions: str, case: str) -> Application:
     clerk = User.objects.get(username="clerk")
     reviewer = User.objects.get(username="reviewer")
     coordinator = User.objects.get(username="coordinator")
     app = approvals_services.application_create(actor=applicant, item=item)
     app = approvals_services.application_submit(
-        actor=applicant, application=app, form_data=_form_data(item, applicant)
+        actor=applicant, application=app, form_data={**_form_data(item, applicant), "demo_case": case}
     )
     app = approvals_services.application_accept(actor=clerk, application=app, mode=mode)
     for task in app.tasks.all():
@@ -165,14 +163,14 @@ def _run(case: str, app: Application) -> None:
         services.delivery_ready(actor=clerk, application=app)
         services.delivery_confirm(actor=clerk, application=app)
     elif case == "revoked":
-        with transaction.atomic():
-            locked = Application.objects.select_for_update().get(pk=app.pk)
-            application_transition(
-                locked,
-                A.REVOKED,
-                actor=None,
-                reason="告知承诺核查：申请人承诺的经营场所条件与实际情况不符，依法撤销。",
-            )
+        # 告知承诺: the lead department's reviewer finds the pledge false (approvals' verification
+        # service revokes the grant and writes the credit record; this app revokes the certificate).
+        approvals_services.pledge_verification_decide(
+            actor=User.objects.get(username="reviewer"),
+            verification=PledgeVerification.objects.get(application=app),
+            kept=False,
+            findings="申请人承诺的经营场所条件与实际情况不符。",
+        )
 
 
 def load_demo() -> str:
@@ -189,9 +187,11 @@ def load_demo() -> str:
         item = Item.objects.filter(code=code, published=True).first()
         if item is None:
             continue
-        existing = Certificate.objects.filter(application__applicant=applicant, item=item).first()
+        # Other demos grant the same items to the same logins: find this loader's own cases by the
+        # marker it stores in the form (a key no form field uses, so no page shows it).
+        existing = Certificate.objects.filter(application__form_data__demo_case=case).first()
         if existing is None:
-            app = _granted(applicant, item, mode, conditions)
+            app = _granted(applicant, item, mode, conditions, case)
             _run(case, app)
             created += 1
             existing = Certificate.objects.filter(application=app).first()

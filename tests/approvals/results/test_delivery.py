@@ -26,6 +26,7 @@ EXPRESS = {
 
 def login(client, user):
     assert client.login(username=user.username, password=PASSWORD)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"  # the assertions read English messages
 
 
 def events(user) -> list[str]:
