@@ -196,3 +196,29 @@ def test_list_pages_use_a_constant_number_of_queries(client, world):
         one_more(n)
     after = [_count(client, u) for u in urls]
     assert before == after
+
+
+def test_admin_lists_resources_and_approves_through_the_service(client, world):
+    from sharing.models import DataAuthority, DataResource
+    from tests.factories import AdminFactory
+
+    admin_user = AdminFactory(username="root")
+    from coordination.models import Position, Role
+
+    Position.objects.create(user=admin_user, unit=world.data, title="管理员").roles.add(
+        Role.objects.get_or_create(code="data_steward")[0]
+    )
+    assert DataAuthority.objects.filter(unit=world.data).exists()
+    resource = published(world, code="A01-01-01-0002")
+    services.resource_revise(actor=world.provider, resource=resource)
+    services.resource_submit(actor=world.provider, resource=resource)
+    client.force_login(admin_user)
+    url = reverse("admin:sharing_dataresource_changelist")
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"action": "approve_selected", "_selected_action": [resource.pk]})
+    assert response.status_code == 302
+    assert DataResource.objects.get(pk=resource.pk).status == "approved"
+    assert client.get(reverse("admin:sharing_dataresource_change", args=[resource.pk])).status_code == 200
+    assert client.get(reverse("admin:sharing_agreement_changelist")).status_code == 200
+    assert client.get(reverse("admin:sharing_datarequest_changelist")).status_code == 200
+    assert client.get(reverse("admin:sharing_topic_add")).status_code == 200
