@@ -268,3 +268,51 @@ def test_a_steward_describes_and_publishes_a_resource_through_the_pages(client, 
     assert "Say why the resource is withdrawn." in page
     assert "v1" in page
     assert client.get(reverse("sharing:resource-edit", args=[code])).status_code == 200
+
+
+def test_a_draft_request_is_edited_through_its_page(client, world):
+    resource = published(world)
+    request = drafted(world, resource, codes=("id_number", "name"))
+    url = reverse("sharing:request-edit", args=[request.uuid])
+    client.force_login(world.provider)
+    assert client.get(url).status_code == 403, "the provider sees the request but may not edit it"
+    client.force_login(world.consumer)
+    assert client.get(url).status_code == 200
+    data = {**request_data(purpose="新的用途"), "consumer": world.civil.pk}
+    data["items"] = [i.pk for i in items_of(resource, "id_number")]
+    assert client.post(url, data).status_code == 302
+    request.refresh_from_db()
+    assert request.purpose == "新的用途"
+    assert list(request.items.values_list("code", flat=True)) == ["id_number"]
+    services.request_submit(actor=world.consumer, request=request)
+    assert client.get(url).status_code == 403
+
+
+def test_related_resources_and_the_data_authority_admin_are_recorded(client, world):
+    from portal.audit.models import AuditEvent
+    from sharing.models import DataAuthority
+    from tests.factories import AdminFactory
+
+    first = published(world)
+    client.force_login(world.provider)
+    form = {
+        "provider": world.police.pk,
+        "code": "A01-01-02-0001",
+        "name": "流动人口",
+        "resource_class": "A",
+        "classification": "A01-01-02",
+        "format": "table",
+        "update_cycle": "monthly",
+        "sharing_type": "unconditional",
+        "sharing_methods": ["api"],
+        "open_attribute": "not_open",
+        "related": [first.pk],
+    }
+    assert client.post(reverse("sharing:resource-create"), form).status_code == 302
+    second = first.__class__.objects.get(code="A01-01-02-0001")
+    assert list(second.related.all()) == [first]
+    client.force_login(AdminFactory(username="root"))
+    response = client.post(reverse("admin:sharing_dataauthority_add"), {"unit": world.police.pk, "since": ""})
+    assert response.status_code == 302
+    assert DataAuthority.objects.filter(unit=world.police).exists()
+    assert AuditEvent.objects.filter(action="data_authority.save").exists()
