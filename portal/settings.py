@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "approvals.results",
     "sharing",
     "operations",
+    "operations.performance",
 ]
 
 MIDDLEWARE = [
@@ -246,6 +247,15 @@ SUPERVISION_PAGE_SIZE = env.int("SUPERVISION_PAGE_SIZE", default=50)
 # Certificates (行政许可法 art. 44): working days to issue after the decision; public register page size.
 RESULTS_ISSUE_DAYS = env.int("RESULTS_ISSUE_DAYS", default=10)
 RESULTS_REGISTER_PAGE_SIZE = env.int("RESULTS_REGISTER_PAGE_SIZE", default=20)
+# Data sharing (政务数据共享条例 2025: 1 / 10 / 20 working days; the rest local practice).
+SHARING_UNCONDITIONAL_REPLY_DAYS = env.int("SHARING_UNCONDITIONAL_REPLY_DAYS", default=1)
+SHARING_CONDITIONAL_REPLY_DAYS = env.int("SHARING_CONDITIONAL_REPLY_DAYS", default=10)
+SHARING_DELIVERY_DAYS = env.int("SHARING_DELIVERY_DAYS", default=20)
+SHARING_NEGOTIATION_DAYS = env.int("SHARING_NEGOTIATION_DAYS", default=10)
+SHARING_COORDINATION_DAYS = env.int("SHARING_COORDINATION_DAYS", default=10)
+SHARING_AGREEMENT_MONTHS = env.int("SHARING_AGREEMENT_MONTHS", default=12)
+SHARING_RETENTION_DAYS = env.int("SHARING_RETENTION_DAYS", default=365)
+SHARING_EXPIRY_REMINDER_DAYS = tuple(env.list("SHARING_EXPIRY_REMINDER_DAYS", cast=int, default=[30, 7]))
 # Links in e-mails and text messages point here (and certificates' QR codes to the verify page).
 NOTIFICATIONS_BASE_URL = env.str("NOTIFICATIONS_BASE_URL", default="http://127.0.0.1:8000")
 # Trust X-Forwarded-For for the audit trail's client IP (only behind a proxy that sets it):

@@ -27,6 +27,8 @@ urlpatterns = [
     path("org/", include("coordination.urls")),
     path("data/", include("sharing.urls")),
     path("api/data/", include("sharing.api.urls")),
+    path("ppp/", include("operations.urls")),
+    path("ppp/performance/", include("operations.performance.urls")),
     path("api/approvals/", include("approvals.api.urls")),
     path("api/", include("coordination.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -47,6 +47,16 @@ STATUS_BADGES = {
     A.TERMINATED: "text-bg-dark",
     A.REVOKED: "text-bg-dark",
 }
+TASK_BADGES = {
+    "pending": "text-bg-secondary",
+    "in_review": "text-bg-primary",
+    "suspended": "text-bg-dark",
+    "extension_pending": "text-bg-warning",
+    "approved": "text-bg-success",
+    "approved_conditions": "text-bg-success",
+    "rejected": "text-bg-danger",
+    "cancelled": "text-bg-light border",
+}
 DECIDED_STATES = frozenset(
     {A.GRANTED, A.REFUSED, A.PUBLISHED, A.ISSUED, A.DELIVERED, A.ARCHIVED, A.REVOKED, A.AWAITING_SUPPLEMENT}
 )

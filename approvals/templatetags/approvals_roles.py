@@ -1,4 +1,5 @@
-"""Template filters about the user's approval roles (for navigation only; views check permissions)."""
+"""Template filters of the approvals pages: the user's roles (for navigation only; views check
+permissions) and the colours of status badges."""
 
 from django import template
 
@@ -28,3 +29,19 @@ def is_supervisor(user) -> bool:
     from coordination.models import Position
 
     return Position.objects.filter(user=user, active=True, roles__code="supervisor").exists()
+
+
+@register.filter
+def status_badge(status: str) -> str:
+    """The Bootstrap badge class of an application status."""
+    from approvals.selectors.applicant import badge
+
+    return badge(status)
+
+
+@register.filter
+def task_badge(status: str) -> str:
+    """The Bootstrap badge class of a department task status."""
+    from approvals.selectors.applicant import TASK_BADGES
+
+    return TASK_BADGES.get(status, "text-bg-secondary")

@@ -68,7 +68,7 @@ SHARING_STRICTNESS = {SharingType.UNCONDITIONAL: 0, SharingType.CONDITIONAL: 1, 
 
 
 class SharingMethod(models.TextChoices):
-    API = "api", _("API")
+    API = "api", _("API access")
     FILE = "file", _("File download")
     DATABASE = "database", _("Database exchange")
     QUERY = "query", _("Online query")
@@ -280,6 +280,11 @@ class DataResource(models.Model):
             errors["sharing_methods"] = _("Unknown sharing method: %(m)s.") % {"m": ", ".join(map(str, bad))}
         if errors:
             raise ValidationError(errors)
+
+    def sharing_method_labels(self) -> list[str]:
+        """The sharing methods as people read them (the stored values are codes)."""
+        labels = dict(SharingMethod.choices)
+        return [str(labels.get(m, m)) for m in self.sharing_methods or []]
 
 
 class DataItem(models.Model):
