@@ -12,7 +12,10 @@ from tests.factories import FunctionalLineFactory, OfficialFactory, OrgUnitFacto
 
 
 @pytest.fixture(autouse=True)
-def english():
+def english(request):
+    """Messages are asserted in English: in the test code and on the pages the test client reads."""
+    if "client" in request.fixturenames:
+        request.getfixturevalue("client").defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     with translation.override("en"):
         yield
 
