@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import authentication, exceptions
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -84,8 +85,8 @@ class _Stream(StreamingHttpResponse):
         self._log.write(status=self.status_code, outcome="ok", records=self._records, bytes=self._bytes)
 
     def close(self):
+        self._finish()  # before request_finished, which may close the database connection
         super().close()
-        self._finish()
 
 
 class _PullView(APIView):
@@ -110,6 +111,11 @@ class _PullView(APIView):
                 bytes=len(response.content),
             )
         return response
+
+    def perform_content_negotiation(self, request, force=False):
+        # Always JSON for errors; `?format=` belongs to the export, not to DRF's renderer override.
+        renderer = JSONRenderer()
+        return renderer, renderer.media_type
 
     def perform_authentication(self, request):
         pass  # done in _grant, so that a bad credential is refused (and logged) like any other refusal
