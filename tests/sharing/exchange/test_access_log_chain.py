@@ -1,6 +1,8 @@
 """The access log is append-only and hash-chained: verify passes on an intact log and finds
 edited, deleted and reordered rows; PostgreSQL's trigger refuses UPDATE and DELETE."""
 
+import itertools
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -28,7 +30,7 @@ def calls(client, resource, agreement, token):
 def test_rows_link_into_one_chain(calls):
     assert [r.sequence for r in calls] == [1, 2, 3, 4]
     assert calls[0].prev_hash == "0" * 64
-    for prev, row in zip(calls, calls[1:], strict=False):
+    for prev, row in itertools.pairwise(calls):
         assert row.prev_hash == prev.hash
     report = verify_access_log()
     assert report.ok and report.checked == 4

@@ -6,8 +6,8 @@ import io
 import json
 
 import pytest
-from django.test import override_settings
 from django.http import StreamingHttpResponse
+from django.test import override_settings
 
 from sharing.exchange import services
 from sharing.exchange.models import AccessLog
