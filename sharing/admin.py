@@ -6,10 +6,12 @@ lists and shows them; approving submitted resources is an action that calls the 
 """
 
 from django.contrib import admin, messages
+from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portal.admin_mixins import ReadOnlyAdminMixin
+from portal.audit.services import audit_record
 from portal.errors import DomainError
 
 from . import services
@@ -43,8 +45,33 @@ class TopicAdmin(admin.ModelAdmin):
 
 @admin.register(DataAuthority)
 class DataAuthorityAdmin(admin.ModelAdmin):
+    """Which units are data authorities: configuration, every change audited."""
+
     list_display = ["unit", "since"]
     autocomplete_fields = ["unit"]
+
+    def save_model(self, request, obj, form, change):
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            audit_record(
+                actor=request.user,
+                action="data_authority.save",
+                obj=obj,
+                after={"unit": obj.unit_id, "since": obj.since},
+            )
+
+    def delete_model(self, request, obj):
+        with transaction.atomic():
+            pk = obj.pk
+            super().delete_model(request, obj)
+            obj.pk = pk  # the event names the row that was deleted
+            audit_record(
+                actor=request.user, action="data_authority.delete", obj=obj, before={"unit": obj.unit_id}
+            )
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
 
 
 class DataItemInline(ReadOnlyAdminMixin, admin.TabularInline):

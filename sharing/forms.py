@@ -67,15 +67,26 @@ class ResourceForm(SharingForm):
         label=_("Topics"), queryset=Topic.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
     )
 
-    def __init__(self, *args, providers=None, editing=False, **kwargs):
+    related = forms.ModelMultipleChoiceField(
+        label=_("Related resources"),
+        queryset=DataResource.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+
+    def __init__(self, *args, providers=None, editing=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["provider"].queryset = providers if providers is not None else OrgUnit.objects.none()
-        if editing:
+        related = DataResource.objects.filter(current_version__isnull=False).exclude(status="withdrawn")
+        if editing is not None:
             del self.fields["provider"]
+            related = related.exclude(pk=editing.pk)
+        self.fields["related"].queryset = related.order_by("code")
 
     def resource_data(self) -> dict:
         data = dict(self.cleaned_data)
         data.pop("topics", None)
+        data.pop("related", None)
         return data
 
 

@@ -22,6 +22,7 @@ urlpatterns = [
     path("open/<str:code>/", views.open_resource, name="open-resource"),
     path("requests/", views.request_list, name="requests"),
     path("requests/<uuid:uuid>/", views.request_detail, name="request"),
+    path("requests/<uuid:uuid>/edit/", views.request_edit, name="request-edit"),
     path("requests/<uuid:uuid>/<slug:action>/", views.request_action, name="request-action"),
     path("agreements/", views.agreement_list, name="agreements"),
     path("agreements/<uuid:uuid>/", views.agreement_detail, name="agreement"),

@@ -175,7 +175,10 @@ def resource_create(request):
 
         def call(data):
             created["r"] = services.resource_create(
-                actor=request.user, data=form.resource_data(), topics=data.get("topics") or []
+                actor=request.user,
+                data=form.resource_data(),
+                topics=data.get("topics") or [],
+                related=data.get("related") or [],
             )
 
         status = _form_call(request, form, call, success=_("The resource was saved as a draft."))
@@ -193,7 +196,8 @@ def resource_edit(request, code):
         raise PermissionDenied
     initial = {f: getattr(resource, f) for f in services.catalogue.RESOURCE_FIELDS if f != "provider"}
     initial["topics"] = list(resource.topics.all())
-    form = forms.ResourceForm(request.POST or None, initial=initial, editing=True)
+    initial["related"] = list(resource.related.all())
+    form = forms.ResourceForm(request.POST or None, initial=initial, editing=resource)
     if request.method == "POST":
 
         def call(data):
@@ -202,6 +206,7 @@ def resource_edit(request, code):
                 resource=resource,
                 data=form.resource_data(),
                 topics=data.get("topics") or [],
+                related=data.get("related") or [],
             )
 
         status = _form_call(request, form, call, success=_("The resource was saved."))
@@ -362,6 +367,36 @@ def request_create(request, code):
             request, "sharing/request_form.html", {"form": form, "resource": resource}, status=status
         )
     return render(request, "sharing/request_form.html", {"form": form, "resource": resource})
+
+
+@login_required
+def request_edit(request, uuid):
+    if not permissions.can_see_agreements(request.user):
+        raise PermissionDenied
+    req = selectors.request_get(user=request.user, uuid=uuid)
+    if not permissions.can_edit_request(request.user, req) or req.status != RequestStatus.DRAFT:
+        raise PermissionDenied
+    resource = req.resource
+    items = DataItem.objects.filter(resource=resource, code__in=req.version.item_codes()).order_by(
+        "order", "id"
+    )
+    initial = {f: getattr(req, f) for f in services.requests.REQUEST_FIELDS}
+    initial.update(consumer=req.consumer, items=list(req.items.all()))
+    consumers = OrgUnit.objects.filter(pk=req.consumer_id)
+    form = forms.RequestForm(request.POST or None, consumers=consumers, items=items, initial=initial)
+    context = {"form": form, "resource": resource, "req": req}
+    if request.method == "POST":
+
+        def call(data):
+            services.request_update(
+                actor=request.user, request=req, items=data.get("items") or [], data=form.request_data()
+            )
+
+        status = _form_call(request, form, call, success=_("The request was saved."))
+        if status is None:
+            return redirect(req.get_absolute_url())
+        return render(request, "sharing/request_form.html", context, status=status)
+    return render(request, "sharing/request_form.html", context)
 
 
 def _decision_form(req, data=None, decisions=None):

@@ -22,7 +22,7 @@ from portal.errors import DomainError, TransitionNotAllowed
 from portal.notifications.services import notify
 from portal.numbering import next_number
 
-from .. import conf, permissions, workflow
+from .. import conf, permissions, signals, workflow
 from ..models import Agreement, AgreementItem, AgreementStatus
 
 G = AgreementStatus
@@ -130,6 +130,9 @@ def agreement_create_for(*, actor, request, items, terms: dict | None, on: datet
     )
     agreement.delivery_due = clock.due_date
     agreement.save(update_fields=["delivery_due"])
+    signals.agreement_status_changed.send(
+        sender=Agreement, agreement=agreement, old=None, new=agreement.status
+    )
     audit_record(
         actor=actor,
         action="agreement.create",
@@ -146,9 +149,11 @@ def _lock(agreement: Agreement) -> Agreement:
 def _move(*, actor, agreement: Agreement, target: str, action: str, reason: str = "") -> Agreement:
     before = snapshot(agreement, AUDIT_FIELDS)
     workflow.check("agreement", agreement.status, target)
+    old = agreement.status
     agreement.status = target
     agreement.status_reason = reason
     agreement.save(update_fields=["status", "status_reason"])
+    signals.agreement_status_changed.send(sender=Agreement, agreement=agreement, old=old, new=target)
     audit_record(
         actor=actor,
         action=action,
@@ -250,6 +255,7 @@ def agreement_renew(*, actor, agreement: Agreement, terms: dict, items=None) -> 
         **clean,
     )
     AgreementItem.objects.bulk_create([AgreementItem(agreement=renewed, item=i) for i in items])
+    signals.agreement_status_changed.send(sender=Agreement, agreement=renewed, old=None, new=renewed.status)
     _tell(renewed, "renewed")
     audit_record(
         actor=actor,

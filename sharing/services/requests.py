@@ -27,7 +27,7 @@ from portal.errors import DomainError, TransitionNotAllowed
 from portal.notifications.services import notify
 from portal.numbering import next_number
 
-from .. import conf, permissions, workflow
+from .. import conf, permissions, signals, workflow
 from ..models import (
     OPEN_REQUEST_STATES,
     SHARING_STRICTNESS,
@@ -216,10 +216,12 @@ def _move(
 ) -> DataRequest:
     before = before or snapshot(request, AUDIT_FIELDS)
     workflow.check("request", request.status, target)
+    old = request.status
     request.status = target
-    if target == S.REJECTED or target == S.WITHDRAWN:
+    if target in (S.REJECTED, S.WITHDRAWN):
         request.reasons = reason
     request.save()
+    signals.request_status_changed.send(sender=DataRequest, request=request, old=old, new=target)
     audit_record(
         actor=actor,
         action=action,

@@ -168,3 +168,22 @@ def test_renewed_agreement_is_not_reminded_about_the_old_end(world, agreement):
     )
     agreements_daily(today=D(2026, 12, 1))
     assert not expiry_notes(agreement).exists()
+
+
+def test_status_signals_reach_the_exchange(world, agreement):
+    from sharing.signals import agreement_status_changed
+
+    seen = []
+
+    def receiver(sender, agreement, old, new, **kwargs):
+        seen.append((agreement.version, old, new))
+
+    agreement_status_changed.connect(receiver)
+    try:
+        services.agreement_suspend(actor=world.provider, agreement=agreement, reason="核查")
+        services.agreement_renew(
+            actor=world.provider, agreement=agreement, terms={"valid_until": D(2027, 12, 31)}
+        )
+    finally:
+        agreement_status_changed.disconnect(receiver)
+    assert seen == [(1, "active", "suspended"), (1, "suspended", "superseded"), (2, None, "suspended")]

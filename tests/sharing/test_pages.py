@@ -222,3 +222,97 @@ def test_admin_lists_resources_and_approves_through_the_service(client, world):
     assert client.get(reverse("admin:sharing_agreement_changelist")).status_code == 200
     assert client.get(reverse("admin:sharing_datarequest_changelist")).status_code == 200
     assert client.get(reverse("admin:sharing_topic_add")).status_code == 200
+
+
+def test_a_steward_describes_and_publishes_a_resource_through_the_pages(client, world):
+    client.force_login(world.provider)
+    form = {
+        "provider": world.police.pk,
+        "code": "A01-01-02-0001",
+        "name": "流动人口居住登记",
+        "resource_class": "A",
+        "classification": "A01-01-02",
+        "summary": "",
+        "format": "table",
+        "update_cycle": "monthly",
+        "sharing_type": "conditional",
+        "sharing_condition": "",
+        "legal_basis": "",
+        "sharing_methods": ["api"],
+        "open_attribute": "not_open",
+    }
+    response = client.post(reverse("sharing:resource-create"), form)
+    assert response.status_code == 400
+    assert "needs its sharing condition" in response.content.decode()
+    assert "流动人口居住登记" in response.content.decode(), "the input is kept"
+    form["sharing_condition"] = "用于居住证办理"
+    response = client.post(reverse("sharing:resource-create"), form)
+    assert response.status_code == 302
+    code = form["code"]
+    item_url = reverse("sharing:item-add", args=[code])
+    assert client.get(item_url).status_code == 200
+    response = client.post(
+        item_url, {"code": "id_number", "name": "身份号码", "data_type": "string", "is_key": "on", "order": 0}
+    )
+    assert response.status_code == 302
+    client.post(reverse("sharing:resource-action", args=[code, "submit"]))
+    page = client.get(reverse("sharing:resource", args=[code]))
+    assert "Submitted" in page.content.decode()
+    client.force_login(world.authority)
+    client.post(reverse("sharing:resource-action", args=[code, "approve"]))
+    client.force_login(world.provider)
+    client.post(reverse("sharing:resource-action", args=[code, "publish"]))
+    response = client.post(reverse("sharing:resource-action", args=[code, "withdraw"]), {"reason": ""})
+    assert response.status_code == 302
+    page = client.get(reverse("sharing:resource", args=[code])).content.decode()
+    assert "Say why the resource is withdrawn." in page
+    assert "v1" in page
+    assert client.get(reverse("sharing:resource-edit", args=[code])).status_code == 200
+
+
+def test_a_draft_request_is_edited_through_its_page(client, world):
+    resource = published(world)
+    request = drafted(world, resource, codes=("id_number", "name"))
+    url = reverse("sharing:request-edit", args=[request.uuid])
+    client.force_login(world.provider)
+    assert client.get(url).status_code == 403, "the provider sees the request but may not edit it"
+    client.force_login(world.consumer)
+    assert client.get(url).status_code == 200
+    data = {**request_data(purpose="新的用途"), "consumer": world.civil.pk}
+    data["items"] = [i.pk for i in items_of(resource, "id_number")]
+    assert client.post(url, data).status_code == 302
+    request.refresh_from_db()
+    assert request.purpose == "新的用途"
+    assert list(request.items.values_list("code", flat=True)) == ["id_number"]
+    services.request_submit(actor=world.consumer, request=request)
+    assert client.get(url).status_code == 403
+
+
+def test_related_resources_and_the_data_authority_admin_are_recorded(client, world):
+    from portal.audit.models import AuditEvent
+    from sharing.models import DataAuthority
+    from tests.factories import AdminFactory
+
+    first = published(world)
+    client.force_login(world.provider)
+    form = {
+        "provider": world.police.pk,
+        "code": "A01-01-02-0001",
+        "name": "流动人口",
+        "resource_class": "A",
+        "classification": "A01-01-02",
+        "format": "table",
+        "update_cycle": "monthly",
+        "sharing_type": "unconditional",
+        "sharing_methods": ["api"],
+        "open_attribute": "not_open",
+        "related": [first.pk],
+    }
+    assert client.post(reverse("sharing:resource-create"), form).status_code == 302
+    second = first.__class__.objects.get(code="A01-01-02-0001")
+    assert list(second.related.all()) == [first]
+    client.force_login(AdminFactory(username="root"))
+    response = client.post(reverse("admin:sharing_dataauthority_add"), {"unit": world.police.pk, "since": ""})
+    assert response.status_code == 302
+    assert DataAuthority.objects.filter(unit=world.police).exists()
+    assert AuditEvent.objects.filter(action="data_authority.save").exists()
