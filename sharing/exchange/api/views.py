@@ -41,6 +41,16 @@ HEADERS = [
 ]
 
 
+def header(request, name: str) -> str:
+    """A header's text. WSGI hands over header bytes decoded as Latin-1; clients (curl, requests)
+    send Chinese purposes and names as UTF-8, so such a value is decoded again as UTF-8."""
+    value = request.headers.get(name, "")
+    try:
+        return value.encode("latin-1").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return value
+
+
 class _Logged:
     """Collects what the access-log row records and writes it exactly once."""
 
@@ -53,8 +63,8 @@ class _Logged:
             "path": request.get_full_path(),
             "client_ip": client_ip(request),
             "resource_code": code,
-            "purpose": request.headers.get("X-Purpose", ""),
-            "end_user": request.headers.get("X-End-User", ""),
+            "purpose": header(request, "X-Purpose"),
+            "end_user": header(request, "X-End-User"),
         }
 
     def write(self, **fields):
@@ -138,9 +148,9 @@ class _PullView(APIView):
             return access.authorise_pull(
                 credential=credential,
                 resource_code=code,
-                purpose=request.headers.get("X-Purpose", ""),
-                end_user=request.headers.get("X-End-User", ""),
-                consumer_code=request.headers.get("X-Consumer", ""),
+                purpose=header(request, "X-Purpose"),
+                end_user=header(request, "X-End-User"),
+                consumer_code=header(request, "X-Consumer"),
                 today=timezone.localdate(),
                 context=context,
             )

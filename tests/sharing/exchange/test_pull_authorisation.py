@@ -184,3 +184,10 @@ def test_other_units_agreement_is_unaffected(client, world, resource, agreement,
 
 def test_url_shape(resource):
     assert URL.format(code=resource.code) == f"/api/exchange/resources/{resource.code}/records/"
+
+
+def test_utf8_header_bytes_are_logged_as_text(client, resource, agreement, token):
+    """WSGI decodes header bytes as Latin-1; a client's UTF-8 purpose is logged as it was meant."""
+    raw = "低保审核 MZ-2026-0042".encode().decode("latin-1")
+    assert pull(client, resource.code, token, purpose=raw).status_code == 200
+    assert last_log().purpose == "低保审核 MZ-2026-0042"
