@@ -10,8 +10,10 @@ import pytest
 from sharing.exchange import services
 from sharing.exchange.models import AccessLog
 from tests.factories import PASSWORD
-from tests.sharing.conftest import published
-from tests.sharing.conftest import world  # noqa: F401 - the units and stewards, as a fixture
+from tests.sharing.conftest import (
+    published,
+    world,  # noqa: F401 - the units and stewards, as a fixture
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -98,7 +100,7 @@ def test_request_to_first_pull(live_server, page_factory, screenshot, world):  #
             "X-End-User": "临江区民政办 王敏".encode().decode("latin-1"),
         },
     )
-    with urllib.request.urlopen(pull) as response:  # noqa: S310 - the live test server
+    with urllib.request.urlopen(pull) as response:
         body = json.loads(response.read())
     assert body["items"] == ["id_number", "name", "address"] and body["count"] == 5
     assert AccessLog.objects.get().records == 5
