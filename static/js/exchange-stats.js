@@ -63,7 +63,7 @@
   });
   chart("chart-matrix", {
     tooltip: { position: "top" },
-    grid: { left: 160, bottom: 90 },
+    grid: { left: 160, bottom: 120 },
     xAxis: { type: "category", data: consumers, axisLabel: { rotate: 30 } },
     yAxis: { type: "category", data: providers },
     visualMap: { min: 0, max: max, calculable: true, orient: "horizontal", left: "center", bottom: 0 },

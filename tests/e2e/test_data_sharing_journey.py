@@ -115,3 +115,10 @@ def test_request_to_first_pull(live_server, page_factory, screenshot, world):  #
     consumer.goto(f"{base}/data/exchange/usage/?side=consumer")
     assert consumer.locator(".usage-row").count() == 1
     screenshot(consumer, "exchange-05-usage-consumer")
+
+    # The data authority's dashboard draws the call with ECharts.
+    authority.goto(f"{base}/data/exchange/stats/")
+    authority.locator("#chart-calls canvas").first.wait_for()
+    authority.locator("#chart-matrix canvas").first.wait_for()
+    assert authority.locator("#stat-units").inner_text() == "2"
+    screenshot(authority, "exchange-06-statistics")
