@@ -2,6 +2,7 @@
 
 from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
 from ..services.credentials import find_credential
@@ -27,3 +28,18 @@ class CredentialAuthentication(authentication.BaseAuthentication):
 
     def authenticate_header(self, request):
         return 'Bearer realm="exchange"'
+
+
+class CredentialAuthenticationScheme(OpenApiAuthenticationExtension):
+    """Names the credential in the OpenAPI schema (a bearer token `<prefix>.<secret>`)."""
+
+    target_class = CredentialAuthentication
+    name = "exchangeCredential"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "bearerFormat": "<prefix>.<secret>",
+            "description": "An exchange credential, scoped to one agreement (docs/data-sharing.md).",
+        }

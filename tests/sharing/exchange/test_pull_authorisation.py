@@ -191,3 +191,13 @@ def test_utf8_header_bytes_are_logged_as_text(client, resource, agreement, token
     raw = "低保审核 MZ-2026-0042".encode().decode("latin-1")
     assert pull(client, resource.code, token, purpose=raw).status_code == 200
     assert last_log().purpose == "低保审核 MZ-2026-0042"
+
+
+def test_openapi_schema_names_the_endpoints_and_the_credential(client, world):
+    client.force_login(world.official)
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    assert "/api/exchange/resources/{code}/records/" in schema["paths"]
+    assert "/api/exchange/resources/{code}/records/export" in schema["paths"]
+    assert schema["components"]["securitySchemes"]["exchangeCredential"]["scheme"] == "bearer"
+    get = schema["paths"]["/api/exchange/resources/{code}/records/"]["get"]
+    assert {"X-Purpose", "X-End-User"} <= {p["name"] for p in get["parameters"]}
