@@ -67,7 +67,6 @@ def authorise_pull(
         credential_id=credential.pk,
         agreement_id=agreement.pk,
         consumer_id=agreement.consumer_id,
-        provider_id=agreement.provider_id,
     )
     if credential.revoked_at is not None:
         raise Refused(401, "credential_revoked", _("This credential was revoked."))
@@ -86,7 +85,8 @@ def authorise_pull(
         raise Refused(
             404, "resource_not_found", _("No resource has the code %(code)s.") % {"code": resource_code}
         )
-    context["resource_id"] = resource.pk
+    # The provider of the data asked for: it sees the attempt, whichever agreement the key is for.
+    context.update(resource_id=resource.pk, provider_id=resource.provider_id)
     if consumer_code and consumer_code != agreement.consumer.code:
         raise Refused(403, "consumer_mismatch", _("This credential belongs to another consumer."))
     if agreement.resource_id != resource.pk:

@@ -139,6 +139,9 @@ class _PullView(APIView):
         return response
 
     def _grant(self, request, code: str) -> access.Grant:
+        asked = DataResource.objects.filter(code=code).values("pk", "provider_id").first()
+        if asked:  # known even when the credential is refused, so the provider sees the attempt
+            self.log.fields.update(resource_id=asked["pk"], provider_id=asked["provider_id"])
         try:
             credential = request.auth
         except exceptions.AuthenticationFailed as exc:
@@ -156,6 +159,8 @@ class _PullView(APIView):
             )
         finally:
             self.log.fields.update(context)
+            if credential is not None and not self.log.fields.get("provider_id"):
+                self.log.fields["provider_id"] = credential.agreement.provider_id
 
 
 class RecordsView(_PullView):

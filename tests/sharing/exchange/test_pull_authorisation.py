@@ -8,7 +8,7 @@ import pytest
 from sharing import services as sharing_services
 from sharing.exchange import services
 from sharing.exchange.models import AccessLog
-from sharing.models import Agreement, AgreementStatus, DataType
+from sharing.models import Agreement, AgreementStatus, DataResource, DataType
 from tests.factories import OrgUnitFactory, staff
 from tests.sharing.conftest import published
 
@@ -84,7 +84,14 @@ def test_bad_key(client, resource, agreement, token, bad):
     before = AccessLog.objects.count()
     if bad == "abcdef012345.wrong-secret":
         bad = token.split(".")[0] + ".wrong-secret"
-    _refused(client, before, pull(client, resource.code, bad), 401, "invalid_credential")
+    log = _refused(client, before, pull(client, resource.code, bad), 401, "invalid_credential")
+    # Nobody is authenticated, but the provider of the data asked for sees the attempt.
+    assert (log.credential, log.consumer, log.resource, log.provider) == (
+        None,
+        None,
+        resource,
+        resource.provider,
+    )
 
 
 @pytest.mark.parametrize("missing", ["purpose", "end_user"])
@@ -146,6 +153,12 @@ def test_another_consumers_key(client, world, resource, agreement, token):
 def test_wrong_resource_and_no_agreement(client, world, resource, agreement, token):
     other = published(world, code="A01-01-01-0002", name="婚姻登记信息")
     before = AccessLog.objects.count()
+    hospital_data = published(world, code="A01-01-01-0003", name="医院床位")
+    DataResource.objects.filter(pk=hospital_data.pk).update(provider=world.health)
+    hospital_data.refresh_from_db()
+    log = _refused(client, before, pull(client, hospital_data.code, token), 403, "no_agreement")
+    assert (log.resource, log.provider, log.consumer) == (hospital_data, world.health, world.civil)
+    before += 1
     log = _refused(client, before, pull(client, other.code, token), 403, "no_agreement")
     assert log.resource == other
     approve(world, other, codes=("id_number", "name"))
