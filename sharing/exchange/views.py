@@ -6,10 +6,13 @@ DomainError shows as a message and nothing changes.
 
 from __future__ import annotations
 
+import uuid as uuid_module
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -27,6 +30,15 @@ from .tasks import return_flow_sync_task
 def _steward(request):
     if not permissions.can_use_exchange(request.user):
         raise PermissionDenied
+
+
+def _agreement(request, value):
+    """The agreement named by a form or query value (a UUID); anything else is 404."""
+    try:
+        value = uuid_module.UUID(str(value))
+    except ValueError:
+        raise Http404 from None
+    return selectors.agreement_get(user=request.user, uuid=value)
 
 
 def _page(request, qs, size=50):
@@ -159,9 +171,11 @@ def usage(request):
 def objections(request):
     _steward(request)
     if request.method == "POST":
-        agreement = selectors.agreement_get(user=request.user, uuid=request.POST.get("agreement"))
-        record = get_object_or_404(
-            DataRecord, pk=request.POST.get("record") or 0, resource_id=agreement.resource_id
+        agreement = _agreement(request, request.POST.get("agreement"))
+        wanted = request.POST.get("record", "").strip()
+        records = DataRecord.objects.filter(resource_id=agreement.resource_id)
+        record = records.filter(key=wanted).first() or get_object_or_404(
+            records, pk=int(wanted) if wanted.isdigit() else 0
         )
         try:
             objection = services.objection_file(
@@ -229,7 +243,7 @@ def return_flow(request):
     _steward(request)
     agreement = None
     if request.GET.get("agreement"):
-        agreement = selectors.agreement_get(user=request.user, uuid=request.GET["agreement"])
+        agreement = _agreement(request, request.GET["agreement"])
     return render(
         request,
         "exchange/return_flow.html",

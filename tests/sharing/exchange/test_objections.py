@@ -160,3 +160,20 @@ def test_objection_pages(client, world, objection):
     assert client.get(url).status_code == 404
     client.force_login(world.consumer)
     assert client.get("/data/exchange/objections/").status_code == 200
+
+
+def test_consumer_files_on_the_page_by_record_key(client, world, agreement, record):
+    client.force_login(world.consumer)
+    response = client.post(
+        "/data/exchange/objections/",
+        {"agreement": agreement.uuid, "record": record.key, "item_code": "name", "description": "姓名有误"},
+    )
+    objection = record.objections.get()
+    assert response.status_code == 302 and response["Location"] == objection.get_absolute_url()
+    assert (objection.item_code, objection.state, objection.filed_by) == ("name", S.SUBMITTED, world.consumer)
+    response = client.post(
+        "/data/exchange/objections/", {"agreement": agreement.uuid, "record": "nope", "description": "x"}
+    )
+    assert response.status_code == 404
+    assert client.post("/data/exchange/objections/", {"agreement": "x", "record": "1"}).status_code == 404
+    assert client.get("/data/exchange/return-flow/?agreement=x").status_code == 404
