@@ -79,9 +79,9 @@ def test_request_to_first_pull(live_server, page_factory, screenshot, world):  #
     agreement = resource.agreements.get()
     assert agreement.approved_item_codes() == ["id_number", "name", "address"]
 
-    # The consumer's steward issues a credential: shown once.
-    consumer.goto(f"{base}/data/exchange/")
-    consumer.click(".consumer-agreements a:has-text('API credentials')")
+    # The consumer's steward issues a credential on the agreement page: shown once.
+    consumer.goto(f"{base}{agreement.get_absolute_url()}")
+    consumer.click("a.exchange-credentials-link")
     consumer.fill("input[name=label]", "低保审核系统")
     consumer.click(".issue-form [type=submit]")
     token = consumer.locator("#new-token").inner_text().strip()
