@@ -7,6 +7,7 @@ import pytest
 
 from sharing.exchange import selectors, services
 from sharing.exchange.models import DataRecord
+from tests.factories import AdminFactory
 
 from .conftest import ROWS, pull
 
@@ -86,3 +87,13 @@ def test_json_script_is_valid(client, world, calls):
     start = html.index('id="exchange-stats"')
     blob = html[html.index(">", start) + 1 : html.index("</script>", start)]
     assert json.loads(blob)["units_connected"] == 2
+
+
+def test_admin_shows_the_exchange_read_only(client, world, agreement, calls):
+    client.force_login(AdminFactory())
+    for path in ("accesslog", "apicredential", "datarecord", "objection", "returnflowrun"):
+        assert client.get(f"/admin/exchange/{path}/").status_code == 200
+    credential = agreement.credentials.get()
+    page = client.get(f"/admin/exchange/apicredential/{credential.pk}/change/")
+    assert page.status_code == 200 and credential.secret_hash not in page.content.decode()
+    assert client.get("/admin/exchange/accesslog/add/").status_code == 403
