@@ -30,7 +30,7 @@ class RowErrors(DomainError):
         self.errors = errors
 
 
-def _check_rows_limit(rows: list) -> list:
+def check_row_count(rows: list) -> list:
     if len(rows) > conf.upload_max_rows():
         raise DomainError(
             _("Too many rows: at most %(max)s per load.") % {"max": conf.upload_max_rows()}, field="file"
@@ -60,7 +60,7 @@ def read_file(name: str, content: bytes) -> list[dict]:
             rows = _read_xlsx(content)
     except (ValueError, UnicodeDecodeError, csv.Error) as exc:
         raise DomainError(_("The file cannot be read: %(error)s") % {"error": exc}, field="file") from exc
-    return _check_rows_limit(rows)
+    return check_row_count(rows)
 
 
 def _read_xlsx(content: bytes) -> list[dict]:

@@ -46,45 +46,56 @@ class LoadReport:
         return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged}
 
 
+BATCH = 1000
+
+
 def _write(resource: DataResource, rows: list[tuple[str, dict]], *, source: str, actor) -> LoadReport:
-    """Upsert checked rows; the caller holds the resource lock."""
+    """Upsert checked rows in batches; the caller holds the resource lock."""
     report = LoadReport()
     now = timezone.now()
-    existing = {
-        r.key: r for r in DataRecord.objects.filter(resource=resource, key__in=[key for key, _data in rows])
-    }
-    versions = []
+    keys = [key for key, _data in rows]
+    existing: dict[str, DataRecord] = {}
+    for start in range(0, len(keys), BATCH):
+        chunk = DataRecord.objects.filter(resource=resource, key__in=keys[start : start + BATCH])
+        existing.update((r.key, r) for r in chunk)
+    created, changed = [], []
     for key, data in rows:
         record = existing.get(key)
         if record is None:
-            record = DataRecord.objects.create(
-                resource=resource, key=key, data=data, source=source, updated_at=now
-            )
-            report.created += 1
+            created.append(DataRecord(resource=resource, key=key, data=data, source=source, updated_at=now))
         elif record.data == data:
             report.unchanged += 1
-            continue
         else:
-            record.data, record.version, record.source, record.updated_at = (
-                data,
-                record.version + 1,
-                source,
-                now,
+            record.data, record.source, record.updated_at = data, source, now
+            record.version += 1
+            changed.append(record)
+    DataRecord.objects.bulk_create(created, batch_size=BATCH)
+    if any(r.pk is None for r in created):  # a database that cannot return ids from a bulk insert
+        ids = dict(
+            DataRecord.objects.filter(resource=resource, key__in=[r.key for r in created]).values_list(
+                "key", "pk"
             )
-            record.save(update_fields=["data", "version", "source", "updated_at"])
-            report.updated += 1
-        report.keys.append(key)
-        versions.append(
+        )
+        for record in created:
+            record.pk = record.id = ids[record.key]
+    DataRecord.objects.bulk_update(changed, ["data", "version", "source", "updated_at"], batch_size=BATCH)
+    report.created, report.updated = len(created), len(changed)
+    user = actor if actor is not None and actor.is_authenticated else None
+    RecordVersion.objects.bulk_create(
+        [
             RecordVersion(
                 record=record,
                 version=record.version,
-                data=data,
+                data=record.data,
                 source=source,
-                changed_by=actor if actor and actor.is_authenticated else None,
+                changed_by=user,
                 created_at=now,
             )
-        )
-    RecordVersion.objects.bulk_create(versions)
+            for record in (*created, *changed)
+        ],
+        batch_size=BATCH,
+    )
+    report.keys = [r.key for r in (*created, *changed)]
     return report
 
 
@@ -97,7 +108,7 @@ def records_load(
     with transaction.atomic():
         resource = DataResource.objects.select_for_update().get(pk=resource.pk)
         items = list(resource.items.all())
-        checked = loaders.check_rows(items, loaders._check_rows_limit(rows))
+        checked = loaders.check_rows(items, loaders.check_row_count(rows))
         report = _write(resource, checked, source=source, actor=actor)
         if report.created or report.updated:
             audit_record(
