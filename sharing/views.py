@@ -326,6 +326,10 @@ def request_list(request):
         raise PermissionDenied
     filters = _filters(request, ("status", "role"))
     page = _page(request, selectors.request_list(user=request.user, filters=filters))
+    clocks = clock_selectors.clocks_by_subject(subjects=page.object_list)
+    for req in page.object_list:
+        running = [c for c in clocks.get(str(req.pk), []) if c.state != "stopped"]
+        req.open_clock = running[0] if running else None
     context = {
         "page": page,
         "filters": filters,

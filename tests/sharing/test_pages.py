@@ -316,3 +316,15 @@ def test_related_resources_and_the_data_authority_admin_are_recorded(client, wor
     assert response.status_code == 302
     assert DataAuthority.objects.filter(unit=world.police).exists()
     assert AuditEvent.objects.filter(action="data_authority.save").exists()
+
+
+def test_request_list_shows_the_running_deadline(client, world):
+    import datetime
+
+    resource = published(world)
+    request = drafted(world, resource)
+    services.request_submit(actor=world.consumer, request=request, on=datetime.date(2026, 9, 30))
+    client.force_login(world.authority)
+    body = client.get(reverse("sharing:requests")).content.decode()
+    assert "2026-10-08" in body, "the data authority's one-working-day check, after National Day"
+    assert "text-bg-danger" in body, "long overdue by now"
