@@ -75,10 +75,11 @@ class _Logged:
 
 
 class _Stream(StreamingHttpResponse):
-    """A streaming response that logs its call when the stream ends (or is closed early)."""
+    """A streaming response that logs its call when the stream ends. A stream that stops early
+    (the client went away, an error) is logged as `interrupted` with what was sent so far."""
 
     def __init__(self, chunks, log: _Logged, **kwargs):
-        self._log, self._records, self._bytes = log, 0, 0
+        self._log, self._records, self._bytes, self._complete = log, 0, 0, False
         super().__init__(self._counted(chunks), **kwargs)
 
     def _counted(self, chunks):
@@ -88,11 +89,17 @@ class _Stream(StreamingHttpResponse):
                 self._records += records
                 self._bytes += len(data)
                 yield data
+            self._complete = True
         finally:
             self._finish()
 
     def _finish(self):
-        self._log.write(status=self.status_code, outcome="ok", records=self._records, bytes=self._bytes)
+        self._log.write(
+            status=self.status_code,
+            outcome="ok" if self._complete else "interrupted",
+            records=self._records,
+            bytes=self._bytes,
+        )
 
     def close(self):
         self._finish()  # before request_finished, which may close the database connection

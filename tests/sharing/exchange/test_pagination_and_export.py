@@ -10,6 +10,7 @@ from django.http import StreamingHttpResponse
 from django.test import override_settings
 
 from sharing.exchange import services
+from sharing.exchange.api.views import _Logged, _Stream
 from sharing.exchange.models import AccessLog
 
 from .conftest import APPROVED, ROWS, pull
@@ -93,3 +94,26 @@ def test_export_refusals_are_logged_once(client, resource, agreement, token):
         "bad_format",
         "credential_required",
     ]
+
+
+def test_an_export_stopped_early_is_logged_as_interrupted(rf, resource):
+    """A stream that breaks off (here an error after one line) logs what was sent, as interrupted."""
+
+    def chunks():
+        yield 1, '{"id": 1}\n'
+        raise RuntimeError("the database went away")
+
+    request = rf.get(f"/api/exchange/resources/{resource.code}/records/export")
+    stream = _Stream(chunks(), _Logged(request, resource.code), content_type="application/x-ndjson")
+    content = iter(stream)
+    first = next(content)
+    with pytest.raises(RuntimeError):
+        next(content)
+    stream._finish()  # what close() does when the server closes the response: no second row
+    log = AccessLog.objects.get()
+    assert (log.outcome, log.records, log.bytes, log.resource_code) == (
+        "interrupted",
+        1,
+        len(first),
+        resource.code,
+    )
