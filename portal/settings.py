@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "approvals.supervision",
     "approvals.results",
     "sharing",
+    "sharing.exchange",
     "operations",
     "operations.performance",
 ]
