@@ -257,6 +257,13 @@ SHARING_COORDINATION_DAYS = env.int("SHARING_COORDINATION_DAYS", default=10)
 SHARING_AGREEMENT_MONTHS = env.int("SHARING_AGREEMENT_MONTHS", default=12)
 SHARING_RETENTION_DAYS = env.int("SHARING_RETENTION_DAYS", default=365)
 SHARING_EXPIRY_REMINDER_DAYS = tuple(env.list("SHARING_EXPIRY_REMINDER_DAYS", cast=int, default=[30, 7]))
+# Data exchange: upload limits, API page sizes, export chunk, credential lifetime (days).
+EXCHANGE_UPLOAD_MAX_BYTES = env.int("EXCHANGE_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+EXCHANGE_UPLOAD_MAX_ROWS = env.int("EXCHANGE_UPLOAD_MAX_ROWS", default=50_000)
+EXCHANGE_PAGE_SIZE = env.int("EXCHANGE_PAGE_SIZE", default=100)
+EXCHANGE_PAGE_SIZE_MAX = env.int("EXCHANGE_PAGE_SIZE_MAX", default=1000)
+EXCHANGE_EXPORT_CHUNK = env.int("EXCHANGE_EXPORT_CHUNK", default=2000)
+EXCHANGE_CREDENTIAL_DAYS = env.int("EXCHANGE_CREDENTIAL_DAYS", default=365)
 # Links in e-mails and text messages point here (and certificates' QR codes to the verify page).
 NOTIFICATIONS_BASE_URL = env.str("NOTIFICATIONS_BASE_URL", default="http://127.0.0.1:8000")
 # Trust X-Forwarded-For for the audit trail's client IP (only behind a proxy that sets it):
