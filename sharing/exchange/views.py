@@ -285,5 +285,5 @@ def stats(request):
         row["label"] = str(types.get(row["sharing_type"], row["sharing_type"]))
     for row in data.get("by_level", []):
         row["label"] = str(levels.get(row["provider__level"], row["provider__level"]))
-    labels = {"calls": _("Calls"), "refused": _("Refused"), "records": _("Records"), "rows": _("Rows")}
+    labels = {"calls": _("Calls"), "refused": _("Refused calls"), "records": _("Records"), "rows": _("Rows")}
     return render(request, "exchange/stats.html", {"tab": "stats", "data": data, "labels": labels})
