@@ -115,32 +115,41 @@ def issue(request, uuid):
     )
 
 
+def _form_action(request, application, form, service, *, success: str, title: str, action: str):
+    """Validate the form, run the service with its cleaned data; on a domain error show the form
+    again (400) with the message on its field and everything typed kept."""
+    if form.is_valid():
+        try:
+            service(actor=request.user, application=application, **form.cleaned_data)
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, success)
+            return redirect(_back(request, application))
+    context = {
+        "application": application,
+        "form": form,
+        "title": title,
+        "action": action,
+        "back": _back(request, application),
+    }
+    return render(request, "results/action_form.html", context, status=400)
+
+
 @login_required
 @require_POST
 def choose_delivery(request, uuid):
     application = selectors.application_for_action(user=request.user, uuid=uuid)
     if not permissions.is_applicant(request.user, application):
         raise PermissionDenied(_("Only the applicant may choose how to receive the certificate."))
-    form = forms.DeliveryChoiceForm(request.POST, methods=services.allowed_methods(application))
-    if form.is_valid():
-        try:
-            services.delivery_choose(actor=request.user, application=application, **form.cleaned_data)
-        except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
-        else:
-            messages.success(request, _("Your choice of delivery was saved."))
-            return redirect(_back(request, application))
-    return render(
+    return _form_action(
         request,
-        "results/action_form.html",
-        {
-            "application": application,
-            "form": form,
-            "title": _("Delivery of the certificate"),
-            "action": "choose",
-            "back": _back(request, application),
-        },
-        status=400,
+        application,
+        forms.DeliveryChoiceForm(request.POST, methods=services.allowed_methods(application)),
+        services.delivery_choose,
+        success=_("Your choice of delivery was saved."),
+        title=_("Delivery of the certificate"),
+        action="choose",
     )
 
 
@@ -162,26 +171,14 @@ def ship(request, uuid):
     application = selectors.application_for_action(user=request.user, uuid=uuid)
     if not permissions.can_record_delivery(request.user, application):
         raise PermissionDenied(_("Only a window clerk of the lead department may record the delivery."))
-    form = forms.ShipForm(request.POST)
-    if form.is_valid():
-        try:
-            services.delivery_ship(actor=request.user, application=application, **form.cleaned_data)
-        except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
-        else:
-            messages.success(request, _("Recorded: sent by express. The applicant was told."))
-            return redirect(_back(request, application))
-    return render(
+    return _form_action(
         request,
-        "results/action_form.html",
-        {
-            "application": application,
-            "form": form,
-            "title": _("Send by express"),
-            "action": "ship",
-            "back": _back(request, application),
-        },
-        status=400,
+        application,
+        forms.ShipForm(request.POST),
+        services.delivery_ship,
+        success=_("Recorded: sent by express. The applicant was told."),
+        title=_("Send by express"),
+        action="ship",
     )
 
 
