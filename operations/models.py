@@ -68,7 +68,9 @@ class Shareholding(models.Model):
         verbose_name_plural = _("shareholdings")
         constraints = [
             models.CheckConstraint(condition=~Q(holder=F("company")), name="shareholding_not_self"),
-            models.CheckConstraint(condition=Q(ratio__gte=0) & Q(ratio__lte=1), name="shareholding_ratio_range"),
+            models.CheckConstraint(
+                condition=Q(ratio__gte=0) & Q(ratio__lte=1), name="shareholding_ratio_range"
+            ),
             models.CheckConstraint(
                 condition=Q(voting_ratio__isnull=True) | (Q(voting_ratio__gte=0) & Q(voting_ratio__lte=1)),
                 name="shareholding_voting_range",
@@ -136,10 +138,15 @@ class Project(models.Model):
         _("stage"), max_length=16, choices=Stage.choices, default=Stage.IDENTIFICATION, db_index=True
     )
     term_years = models.PositiveSmallIntegerField(_("cooperation term (years)"), null=True, blank=True)
-    construction_years = models.PositiveSmallIntegerField(_("construction period (years)"), null=True, blank=True)
+    construction_years = models.PositiveSmallIntegerField(
+        _("construction period (years)"), null=True, blank=True
+    )
     total_investment = models.DecimalField(_("total investment"), null=True, blank=True, **MONEY)
     implementing_agency = models.ForeignKey(
-        OrgUnit, on_delete=models.PROTECT, related_name="ppp_implemented", verbose_name=_("implementing agency")
+        OrgUnit,
+        on_delete=models.PROTECT,
+        related_name="ppp_implemented",
+        verbose_name=_("implementing agency"),
     )
     industry_authority = models.ForeignKey(
         OrgUnit, on_delete=models.PROTECT, related_name="ppp_supervised", verbose_name=_("industry authority")
@@ -159,7 +166,9 @@ class Project(models.Model):
     contract_signed_on = models.DateField(_("contract signed on"), null=True, blank=True)
     operation_start = models.DateField(_("operation start"), null=True, blank=True)
     operation_end = models.DateField(_("operation end"), null=True, blank=True)
-    published = models.BooleanField(_("published"), default=False, help_text=_("Shown on the public disclosure page."))
+    published = models.BooleanField(
+        _("published"), default=False, help_text=_("Shown on the public disclosure page.")
+    )
     term_warning_confirmed = models.BooleanField(_("long term confirmed"), default=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -179,7 +188,11 @@ class StageTransition(models.Model):
     to_stage = models.CharField(_("to"), max_length=16, choices=Stage.choices)
     on = models.DateField(_("date"))
     approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("approved by")
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("approved by"),
     )
     note = models.TextField(_("note"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -188,6 +201,9 @@ class StageTransition(models.Model):
         ordering = ["project_id", "on", "id"]
         verbose_name = _("stage transition")
         verbose_name_plural = _("stage transitions")
+
+    def __str__(self):
+        return f"{self.project.code}: {self.from_stage or '-'} → {self.to_stage} ({self.on})"
 
 
 class DocumentKind(models.TextChoices):
@@ -216,7 +232,9 @@ class ProjectDocument(models.Model):
     disclosure = models.CharField(
         _("disclosure"), max_length=16, choices=Disclosure.choices, default=Disclosure.IMMEDIATELY
     )
-    disclose_at_stage = models.CharField(_("disclose at stage"), max_length=16, choices=Stage.choices, blank=True)
+    disclose_at_stage = models.CharField(
+        _("disclose at stage"), max_length=16, choices=Stage.choices, blank=True
+    )
     issued_on = models.DateField(_("issued on"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -239,7 +257,9 @@ class ProjectDocument(models.Model):
 class Milestone(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="milestones")
     title = models.CharField(_("title"), max_length=200)
-    kind = models.CharField(_("kind"), max_length=32, blank=True, help_text=_("e.g. financing, construction, operation."))
+    kind = models.CharField(
+        _("kind"), max_length=32, blank=True, help_text=_("e.g. financing, construction, operation.")
+    )
     planned_on = models.DateField(_("planned"))
     actual_on = models.DateField(_("achieved"), null=True, blank=True)
     reminded_on = models.DateField(_("late reminder sent"), null=True, blank=True)
@@ -282,6 +302,9 @@ class Risk(models.Model):
         verbose_name = _("risk")
         verbose_name_plural = _("risks")
 
+    def __str__(self):
+        return f"{self.get_category_display()}: {self.get_allocation_display()}"
+
 
 class Contract(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="contracts")
@@ -290,7 +313,12 @@ class Contract(models.Model):
     signed_on = models.DateField(_("signed on"), null=True, blank=True)
     value = models.DecimalField(_("value"), null=True, blank=True, **MONEY)
     counterparty = models.ForeignKey(
-        OrgUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("counterparty")
+        OrgUnit,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("counterparty"),
     )
     version = models.PositiveIntegerField(_("version"), default=1)
     summary = models.TextField(_("summary"), blank=True)
@@ -310,13 +338,20 @@ class ContractAmendment(models.Model):
     signed_on = models.DateField(_("signed on"))
     rationale = models.TextField(_("rationale"))
     changes = models.JSONField(_("changes"), default=dict, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["contract_id", "version"]
         verbose_name = _("contract amendment")
         verbose_name_plural = _("contract amendments")
-        constraints = [models.UniqueConstraint(fields=["contract", "version"], name="amendment_unique_version")]
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "version"], name="amendment_unique_version")
+        ]
+
+    def __str__(self):
+        return f"{self.contract} v{self.version}"
 
 
 class Tariff(models.Model):
@@ -332,6 +367,9 @@ class Tariff(models.Model):
         ordering = ["project_id", "item", "-valid_from"]
         verbose_name = _("tariff")
         verbose_name_plural = _("tariffs")
+
+    def __str__(self):
+        return f"{self.item} {self.price}/{self.unit}"
 
 
 # ----------------------------------------------------------------------------------------------
@@ -357,7 +395,9 @@ class CatalogueEntry(models.Model):
     allowed_modes = models.JSONField(_("allowed modes"), default=list)
     participation = models.CharField(_("private participation"), max_length=16, choices=Participation.choices)
     revenue_sources = models.TextField(_("revenue sources"), blank=True)
-    status = models.CharField(_("status"), max_length=8, choices=CatalogueStatus.choices, default=CatalogueStatus.DRAFT)
+    status = models.CharField(
+        _("status"), max_length=8, choices=CatalogueStatus.choices, default=CatalogueStatus.DRAFT
+    )
     description = models.TextField(_("description"), blank=True)
 
     class Meta:
@@ -412,10 +452,15 @@ class QualificationRequirement(models.Model):
     class Meta:
         ordering = ["tender_id", "code"]
 
+    def __str__(self):
+        return self.code
+
 
 class Bid(models.Model):
     lot = models.ForeignKey(Lot, on_delete=models.CASCADE, related_name="bids")
-    bidder = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="ppp_bids", verbose_name=_("bidder"))
+    bidder = models.ForeignKey(
+        OrgUnit, on_delete=models.PROTECT, related_name="ppp_bids", verbose_name=_("bidder")
+    )
     consortium_members = models.ManyToManyField(
         OrgUnit, blank=True, related_name="ppp_consortium_bids", verbose_name=_("consortium members")
     )
@@ -443,6 +488,9 @@ class BidItem(models.Model):
     class Meta:
         ordering = ["bid_id", "item"]
 
+    def __str__(self):
+        return f"{self.item} {self.unit_price}"
+
 
 class KeyStaff(models.Model):
     bid = models.ForeignKey(Bid, on_delete=models.CASCADE, related_name="key_staff")
@@ -453,16 +501,24 @@ class KeyStaff(models.Model):
     class Meta:
         ordering = ["bid_id", "id"]
 
+    def __str__(self):
+        return self.name
+
 
 class QualificationEvidence(models.Model):
     bid = models.ForeignKey(Bid, on_delete=models.CASCADE, related_name="evidence")
-    requirement = models.ForeignKey(QualificationRequirement, null=True, blank=True, on_delete=models.SET_NULL)
+    requirement = models.ForeignKey(
+        QualificationRequirement, null=True, blank=True, on_delete=models.SET_NULL
+    )
     title = models.CharField(_("document"), max_length=200)
     file = models.FileField(_("file"), upload_to="ppp/evidence/%Y/", blank=True)
     owner = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("owner"))
 
     class Meta:
         ordering = ["bid_id", "id"]
+
+    def __str__(self):
+        return self.title
 
 
 class FlagRule(models.TextChoices):
@@ -492,7 +548,9 @@ class IntegrityFlag(models.Model):
     evidence = models.JSONField(_("evidence"), default=dict)
     status = models.CharField(_("status"), max_length=10, choices=FlagStatus.choices, default=FlagStatus.OPEN)
     reason = models.TextField(_("reason"), blank=True)
-    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     resolved_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -501,6 +559,9 @@ class IntegrityFlag(models.Model):
         verbose_name = _("integrity flag")
         verbose_name_plural = _("integrity flags")
         constraints = [models.UniqueConstraint(fields=["tender", "rule", "key"], name="flag_unique_finding")]
+
+    def __str__(self):
+        return f"{self.get_rule_display()} ({self.get_status_display()})"
 
 
 # ----------------------------------------------------------------------------------------------
@@ -523,8 +584,13 @@ class CostBenchmark(models.Model):
         verbose_name_plural = _("cost benchmarks")
         constraints = [
             models.UniqueConstraint(fields=["item", "unit", "region", "year"], name="benchmark_unique"),
-            models.CheckConstraint(condition=Q(p25__lte=F("p50")) & Q(p50__lte=F("p75")), name="benchmark_ordered"),
+            models.CheckConstraint(
+                condition=Q(p25__lte=F("p50")) & Q(p50__lte=F("p75")), name="benchmark_ordered"
+            ),
         ]
+
+    def __str__(self):
+        return f"{self.item} {self.region} {self.year}"
 
 
 # ----------------------------------------------------------------------------------------------
@@ -543,3 +609,6 @@ class OcdsRelease(models.Model):
 
     class Meta:
         ordering = ["project_id", "date", "id"]
+
+    def __str__(self):
+        return self.release_id
