@@ -118,10 +118,15 @@ def project_state(project: Project) -> dict:
     return snapshot(project, [*PROJECT_FIELDS, "stage"])
 
 
+RESERVED_CODES = {"projects", "public", "catalogue", "benchmarks", "performance"}
+
+
 @transaction.atomic
 def project_create(*, actor, data: dict, confirm: bool = False, reason: str = "") -> Project:
     _require(actor is None or permissions.can_create_project(actor))
     project = Project(**{k: v for k, v in data.items() if k in PROJECT_FIELDS})
+    if project.code in RESERVED_CODES:
+        raise DomainError(_("This code is reserved; choose another."), field="code")
     _validate(project, confirm=confirm)
     project.save()
     StageTransition.objects.create(
