@@ -3,7 +3,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from operations.models import FlagStatus, Regime, Stage
+from coordination.models import OrgKind, OrgUnit
+from coordination.models.organisation import GOVERNMENT_KINDS
+from operations.models import FlagStatus, Milestone, Project, ProjectDocument, Regime, Risk, Stage
 
 
 class ProjectFilterForm(forms.Form):
@@ -31,3 +33,97 @@ class FlagResolveForm(forms.Form):
 class BenchmarkImportForm(forms.Form):
     file = forms.FileField(label=_("Workbook (.xlsx)"))
     dry_run = forms.BooleanField(label=_("Check only, do not save"), required=False)
+
+
+class BootstrapMixin:
+    """Bootstrap classes on every widget."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.style()
+
+    def style(self):
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                continue
+            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
+class ProjectForm(BootstrapMixin, forms.ModelForm):
+    confirm = forms.BooleanField(
+        label=_("I confirm the warnings shown above"), required=False, help_text=_("Needed only when warned.")
+    )
+
+    class Meta:
+        model = Project
+        fields = [
+            "code",
+            "name",
+            "description",
+            "regime",
+            "mode",
+            "return_mechanism",
+            "sector",
+            "term_years",
+            "construction_years",
+            "total_investment",
+            "implementing_agency",
+            "industry_authority",
+            "finance_department",
+            "project_company",
+            "location",
+            "contract_signed_on",
+            "operation_start",
+            "operation_end",
+            "published",
+        ]
+        widgets = {
+            "contract_signed_on": forms.DateInput(attrs={"type": "date"}),
+            "operation_start": forms.DateInput(attrs={"type": "date"}),
+            "operation_end": forms.DateInput(attrs={"type": "date"}),
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        government = OrgUnit.objects.filter(kind__in=[k.value for k in GOVERNMENT_KINDS]).order_by("path")
+        for name in ("implementing_agency", "industry_authority", "finance_department"):
+            self.fields[name].queryset = government
+        self.fields["project_company"].queryset = OrgUnit.objects.filter(kind=OrgKind.ENTERPRISE).order_by(
+            "name"
+        )
+        if self.instance.pk:
+            self.fields["code"].disabled = True
+
+    def _post_clean(self):
+        # The services validate (regime rules included) and report on the fields.
+        pass
+
+
+class RiskForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = Risk
+        fields = ["category", "description", "allocation", "mitigation"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 2}),
+            "mitigation": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class MilestoneForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = Milestone
+        fields = ["title", "kind", "planned_on", "actual_on"]
+        widgets = {
+            "planned_on": forms.DateInput(attrs={"type": "date"}),
+            "actual_on": forms.DateInput(attrs={"type": "date"}),
+        }
+
+
+class DocumentForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = ProjectDocument
+        fields = ["kind", "title", "file", "disclosure", "disclose_at_stage", "issued_on"]
+        widgets = {"issued_on": forms.DateInput(attrs={"type": "date"})}

@@ -118,7 +118,7 @@ def project_state(project: Project) -> dict:
     return snapshot(project, [*PROJECT_FIELDS, "stage"])
 
 
-RESERVED_CODES = {"projects", "public", "catalogue", "benchmarks", "performance"}
+RESERVED_CODES = {"projects", "public", "catalogue", "benchmarks", "performance", "new"}
 
 
 @transaction.atomic

@@ -8,7 +8,10 @@ from operations import views
 app_name = "operations"
 urlpatterns = [
     path("", views.project_list, name="list"),
+    path("new/", views.project_create, name="create"),
     path("projects/<slug:code>/", views.project_detail, name="project"),
+    path("projects/<slug:code>/edit/", views.project_edit, name="edit"),
+    path("projects/<slug:code>/add/<slug:kind>/", views.record_add, name="record-add"),
     path("projects/<slug:code>/transition/", views.project_transition, name="transition"),
     path("projects/<slug:code>/tenders/<int:tender_id>/check/", views.tender_check, name="tender-check"),
     path("projects/<slug:code>/flags/<int:flag_id>/resolve/", views.flag_resolve, name="flag-resolve"),

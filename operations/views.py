@@ -13,10 +13,20 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from operations import benchmarks, integrity, ocds, permissions, selectors, services
-from operations.forms import BenchmarkImportForm, FlagResolveForm, ProjectFilterForm, TransitionForm
+from operations.forms import (
+    BenchmarkImportForm,
+    DocumentForm,
+    FlagResolveForm,
+    MilestoneForm,
+    ProjectFilterForm,
+    ProjectForm,
+    RiskForm,
+    TransitionForm,
+)
 from operations.models import CostBenchmark, IntegrityFlag, Project
 from portal.errors import DomainError
 
@@ -35,7 +45,12 @@ def project_list(request):
     return render(
         request,
         "operations/project_list.html",
-        {"form": form, "projects": projects, "can_import": permissions.can_import_benchmarks(request.user)},
+        {
+            "form": form,
+            "projects": projects,
+            "can_import": permissions.can_import_benchmarks(request.user),
+            "can_create": permissions.can_create_project(request.user),
+        },
     )
 
 
@@ -191,3 +206,95 @@ def ocds_releases(request, code):
     project = _export_project(request, code)
     uri = request.build_absolute_uri(reverse("operations:ocds-releases", args=[code]))
     return _json(ocds.release_package(project, uri=uri))
+
+
+# -- Editing ---------------------------------------------------------------------------------------
+
+
+def _form_call(form, call) -> int | None:
+    """Validate and call; None on success, else the status code to render the form again with."""
+    if not form.is_valid():
+        return 400
+    try:
+        call(form.cleaned_data)
+    except services.NeedsConfirmation as exc:
+        for warning in exc.warnings:
+            form.add_error(warning.field if warning.field in form.fields else None, warning.message)
+        form.needs_confirmation = True
+        return 400
+    except DomainError as exc:
+        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        return exc.status_code
+    return None
+
+
+@login_required
+def project_create(request):
+    if not permissions.can_create_project(request.user):
+        raise PermissionDenied
+    form = ProjectForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+
+        def call(data):
+            confirm = data.pop("confirm", False)
+            form.created = services.project_create(actor=request.user, data=data, confirm=confirm)
+
+        status = _form_call(form, call)
+        if status is None:
+            messages.success(request, _("The project is registered."))
+            return redirect("operations:project", code=form.created.code)
+    return render(request, "operations/project_form.html", {"form": form}, status=status)
+
+
+@login_required
+def project_edit(request, code):
+    _ppp_user(request)
+    project = selectors.project_get(user=request.user, code=code)
+    if not permissions.can_edit_project(request.user, project):
+        raise PermissionDenied
+    form = ProjectForm(request.POST or None, instance=Project.objects.get(pk=project.pk))
+    status = 200
+    if request.method == "POST":
+
+        def call(data):
+            confirm = data.pop("confirm", False)
+            data.pop("code", None)
+            services.project_update(actor=request.user, project=project, data=data, confirm=confirm)
+
+        status = _form_call(form, call)
+        if status is None:
+            messages.success(request, _("The project is saved."))
+            return redirect("operations:project", code=project.code)
+    return render(request, "operations/project_form.html", {"form": form, "project": project}, status=status)
+
+
+RECORD_FORMS = {
+    "risk": (RiskForm, services.risk_add, gettext_lazy("Add a risk")),
+    "milestone": (MilestoneForm, services.milestone_save, gettext_lazy("Add a milestone")),
+    "document": (DocumentForm, services.document_add, gettext_lazy("Add a document")),
+}
+
+
+@login_required
+def record_add(request, code, kind):
+    _ppp_user(request)
+    project = selectors.project_get(user=request.user, code=code)
+    if kind not in RECORD_FORMS:
+        raise Http404
+    if not permissions.can_edit_project(request.user, project):
+        raise PermissionDenied
+    form_class, service, title = RECORD_FORMS[kind]
+    form = form_class(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+        status = _form_call(form, lambda data: service(actor=request.user, project=project, data=data))
+        if status is None:
+            messages.success(request, _("Saved."))
+            return redirect("operations:project", code=project.code)
+    return render(
+        request,
+        "operations/record_form.html",
+        {"form": form, "project": project, "title": title},
+        status=status,
+    )

@@ -237,3 +237,64 @@ def _upload(buffer):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile("b.xlsx", buffer.getvalue())
+
+
+def _project_post(city, **overrides):
+    data = {
+        "code": "t-new",
+        "name": "新项目",
+        "regime": "concession_2024",
+        "mode": "bot",
+        "return_mechanism": "user_pay",
+        "sector": "交通",
+        "term_years": "45",
+        "construction_years": "2",
+        "total_investment": "1000000.00",
+        "implementing_agency": city.agency.pk,
+        "industry_authority": city.authority.pk,
+        "finance_department": city.finance.pk,
+    }
+    data.update(overrides)
+    return data
+
+
+def test_create_through_the_form_with_confirmation(client, city):
+    client.force_login(city.manager)
+    url = reverse("operations:create")
+    assert client.get(url).status_code == 200
+    response = client.post(url, _project_post(city, return_mechanism="availability"))
+    assert response.status_code == 400 and "return_mechanism" in response.context["form"].errors
+    response = client.post(url, _project_post(city))
+    assert response.status_code == 400 and 'name="confirm"' in response.text
+    response = client.post(url, _project_post(city, confirm="on"))
+    assert response.status_code == 302
+    from operations.models import Project
+
+    assert Project.objects.get(code="t-new").term_warning_confirmed
+    assert _get(client, city.agency_official, url).status_code == 403
+
+
+def test_edit_and_add_records_through_the_forms(client, city, project):
+    client.force_login(city.agency_official)
+    edit = reverse("operations:edit", args=[project.code])
+    assert client.get(edit).status_code == 200
+    response = client.post(
+        edit, _project_post(city, code="ignored", regime="legacy_ppp", term_years="20", name="改名")
+    )
+    assert response.status_code == 302
+    project.refresh_from_db()
+    assert project.name == "改名" and project.code == "t-parking"
+    risk = reverse("operations:record-add", args=[project.code, "risk"])
+    assert (
+        client.post(risk, {"category": "demand", "description": "需求", "allocation": "shared"}).status_code
+        == 302
+    )
+    milestone = reverse("operations:record-add", args=[project.code, "milestone"])
+    assert client.post(milestone, {"title": "完工", "planned_on": "2022-01-01"}).status_code == 302
+    document = reverse("operations:record-add", args=[project.code, "document"])
+    response = client.post(document, {"kind": "vfm", "title": "评价", "disclosure": "at_stage"})
+    assert response.status_code == 400 and "disclose_at_stage" in response.context["form"].errors
+    assert project.risks.count() == 1 and project.milestones.count() == 1
+    assert client.get(reverse("operations:record-add", args=[project.code, "nonsense"])).status_code == 404
+    client.force_login(city.company_rep)
+    assert client.get(edit).status_code == 404
