@@ -55,6 +55,9 @@ register_actions(
         "ppp.integrity_check": gettext_lazy("Tender integrity checked"),
         "ppp.flag_resolve": gettext_lazy("Integrity flag resolved"),
         "ppp.benchmarks_import": gettext_lazy("Cost benchmarks imported"),
+        "ppp.procurement_create": gettext_lazy("Procurement record added"),
+        "ppp.procurement_update": gettext_lazy("Procurement record changed"),
+        "ppp.procurement_delete": gettext_lazy("Procurement record deleted"),
     }
 )
 

@@ -298,3 +298,32 @@ def test_edit_and_add_records_through_the_forms(client, city, project):
     assert client.get(reverse("operations:record-add", args=[project.code, "nonsense"])).status_code == 404
     client.force_login(city.company_rep)
     assert client.get(edit).status_code == 404
+
+
+def test_admin_pages_and_audited_procurement_entry(client, city, project):
+    from portal.audit.models import AuditEvent
+    from tests.factories import AdminFactory
+
+    client.force_login(AdminFactory(username="t-admin"))
+    for name in ("project", "tender", "bid", "integrityflag", "costbenchmark", "ocdsrelease", "partyprofile"):
+        assert client.get(reverse(f"admin:operations_{name}_changelist")).status_code == 200
+    response = client.post(
+        reverse("admin:operations_tender_add"),
+        {
+            "project": project.pk,
+            "reference": "T-ADM",
+            "title": "采购",
+            "method": "open",
+            "deadline": "2021-01-01",
+            "lots-TOTAL_FORMS": "1",
+            "lots-INITIAL_FORMS": "0",
+            "lots-0-number": "1",
+            "lots-0-title": "一标段",
+            "requirements-TOTAL_FORMS": "0",
+            "requirements-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302
+    assert Tender.objects.get(reference="T-ADM").lots.count() == 1
+    assert AuditEvent.objects.filter(action="ppp.procurement_create").count() == 1
+    assert client.get(reverse("admin:operations_project_change", args=[project.pk])).status_code == 200
