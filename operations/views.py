@@ -11,6 +11,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -29,6 +31,14 @@ from operations.forms import (
 )
 from operations.models import CostBenchmark, IntegrityFlag, Project
 from portal.errors import DomainError
+
+
+def _template_exists(name: str) -> bool:
+    try:
+        get_template(name)
+    except TemplateDoesNotExist:
+        return False
+    return True
 
 
 def _ppp_user(request):
@@ -68,7 +78,8 @@ def project_detail(request, code):
         "next_stages": services.allowed_next_stages(project),
         "transition_form": TransitionForm(),
         "resolve_form": FlagResolveForm(),
-        "show_performance": False,  # the performance app fills its panel when it exists
+        # The performance app adds its panel (scores, payments) by providing this template.
+        "show_performance": _template_exists("performance/_project_panel.html"),
     }
     return render(request, "operations/project_detail.html", context)
 
@@ -168,7 +179,7 @@ def public_project(request, code):
         "risks": list(project.risks.all()),
         "transitions": list(project.transitions.all()),
         "tariffs": list(project.tariffs.all()),
-        "show_performance": False,
+        "show_performance": _template_exists("performance/_public_panel.html"),
     }
     return render(request, "operations/public_project.html", context)
 

@@ -327,3 +327,37 @@ def test_admin_pages_and_audited_procurement_entry(client, city, project):
     assert Tender.objects.get(reference="T-ADM").lots.count() == 1
     assert AuditEvent.objects.filter(action="ppp.procurement_create").count() == 1
     assert client.get(reverse("admin:operations_project_change", args=[project.pk])).status_code == 200
+
+
+def test_project_page_query_count_constant(client, city, project):
+    from operations import integrity
+    from operations.models import Bid
+    from tests.operations.conftest import enterprise
+
+    client.force_login(city.manager)
+    url = reverse("operations:project", args=[project.code])
+    firms = [enterprise(f"t-q{i}", f"企业{i}", f"MA35QQ0{i}") for i in range(6)]
+
+    def add_tender(number):
+        tender = Tender.objects.create(
+            project=project,
+            reference=f"T-Q{number}",
+            title="采购",
+            deadline=datetime.date(2021, 1, number + 1),
+        )
+        lot = Lot.objects.create(tender=tender, number=1, title="一标段")
+        for firm in firms[number * 2 : number * 2 + 2]:
+            Bid.objects.create(lot=lot, bidder=firm, quoted_total=100, deposit_account="same")
+        integrity.integrity_check(actor=None, tender=tender)
+        services.contract_add(actor=city.manager, project=project, data={"title": f"合同{number}"})
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    add_tender(0)
+    one = count()
+    add_tender(1)
+    add_tender(2)
+    assert count() == one
