@@ -5,7 +5,17 @@ from django.utils.translation import gettext_lazy as _
 
 from coordination.models import OrgKind, OrgUnit
 from coordination.models.organisation import GOVERNMENT_KINDS
-from operations.models import FlagStatus, Milestone, Project, ProjectDocument, Regime, Risk, Stage
+from operations.models import (
+    FlagStatus,
+    Milestone,
+    PartyProfile,
+    Project,
+    ProjectDocument,
+    Regime,
+    Risk,
+    Shareholding,
+    Stage,
+)
 
 
 class ProjectFilterForm(forms.Form):
@@ -127,3 +137,48 @@ class DocumentForm(BootstrapMixin, forms.ModelForm):
         model = ProjectDocument
         fields = ["kind", "title", "file", "disclosure", "disclose_at_stage", "issued_on"]
         widgets = {"issued_on": forms.DateInput(attrs={"type": "date"})}
+
+
+class EnterpriseForm(BootstrapMixin, forms.Form):
+    code = forms.SlugField(label=_("Unit code"), max_length=64)
+    name = forms.CharField(label=_("Name"), max_length=200)
+    uscc = forms.CharField(label=_("Unified social credit code"), max_length=18)
+
+
+class PartyProfileForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = PartyProfile
+        fields = [
+            "legal_rep_name",
+            "legal_rep_id_number",
+            "incorporated_on",
+            "registered_capital",
+            "blacklisted_until",
+            "notes",
+        ]
+        widgets = {
+            "incorporated_on": forms.DateInput(attrs={"type": "date"}),
+            "blacklisted_until": forms.DateInput(attrs={"type": "date"}),
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def _post_clean(self):
+        pass
+
+
+class ShareholdingForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = Shareholding
+        fields = ["holder", "company", "ratio", "voting_ratio", "valid_from", "valid_until"]
+        widgets = {
+            "valid_from": forms.DateInput(attrs={"type": "date"}),
+            "valid_until": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["holder"].queryset = OrgUnit.objects.order_by("name")
+        self.fields["company"].queryset = OrgUnit.objects.filter(kind=OrgKind.ENTERPRISE).order_by("name")
+
+    def _post_clean(self):
+        pass

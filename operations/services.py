@@ -121,7 +121,7 @@ def project_state(project: Project) -> dict:
     return snapshot(project, [*PROJECT_FIELDS, "stage"])
 
 
-RESERVED_CODES = {"projects", "public", "catalogue", "benchmarks", "performance", "new"}
+RESERVED_CODES = {"projects", "public", "catalogue", "benchmarks", "performance", "new", "parties"}
 
 
 @transaction.atomic

@@ -18,18 +18,22 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from coordination.models import OrgUnit
 from operations import benchmarks, integrity, ocds, permissions, selectors, services
 from operations.forms import (
     BenchmarkImportForm,
     DocumentForm,
+    EnterpriseForm,
     FlagResolveForm,
     MilestoneForm,
+    PartyProfileForm,
     ProjectFilterForm,
     ProjectForm,
     RiskForm,
+    ShareholdingForm,
     TransitionForm,
 )
-from operations.models import CostBenchmark, IntegrityFlag, Project
+from operations.models import CostBenchmark, IntegrityFlag, PartyProfile, Project
 from portal.errors import DomainError
 
 
@@ -307,5 +311,81 @@ def record_add(request, code, kind):
         request,
         "operations/record_form.html",
         {"form": form, "project": project, "title": title},
+        status=status,
+    )
+
+
+# -- Parties ---------------------------------------------------------------------------------------
+
+
+def _party_manager(request):
+    if not permissions.can_manage_parties(request.user):
+        raise PermissionDenied
+
+
+@login_required
+def party_list(request):
+    _party_manager(request)
+    return render(request, "operations/parties.html", selectors.party_overview())
+
+
+@login_required
+def party_create(request):
+    _party_manager(request)
+    form = EnterpriseForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+
+        def call(data):
+            form.created = services.enterprise_register(actor=request.user, **data)
+
+        status = _form_call(form, call)
+        if status is None:
+            messages.success(request, _("The enterprise is registered."))
+            return redirect("operations:party", code=form.created.code)
+    return render(
+        request,
+        "operations/record_form.html",
+        {"form": form, "title": _("Register an enterprise"), "cancel_url": reverse("operations:parties")},
+        status=status,
+    )
+
+
+@login_required
+def party_profile(request, code):
+    _party_manager(request)
+    unit = get_object_or_404(OrgUnit, code=code)
+    profile = PartyProfile.objects.filter(unit=unit).first()
+    form = PartyProfileForm(request.POST or None, instance=profile)
+    status = 200
+    if request.method == "POST":
+        status = _form_call(
+            form, lambda data: services.party_profile_save(actor=request.user, unit=unit, data=data)
+        )
+        if status is None:
+            messages.success(request, _("Saved."))
+            return redirect("operations:parties")
+    return render(
+        request,
+        "operations/record_form.html",
+        {"form": form, "title": unit.name, "cancel_url": reverse("operations:parties")},
+        status=status,
+    )
+
+
+@login_required
+def shareholding_add(request):
+    _party_manager(request)
+    form = ShareholdingForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = _form_call(form, lambda data: services.shareholding_add(actor=request.user, data=data))
+        if status is None:
+            messages.success(request, _("Saved."))
+            return redirect("operations:parties")
+    return render(
+        request,
+        "operations/record_form.html",
+        {"form": form, "title": _("Add a shareholding"), "cancel_url": reverse("operations:parties")},
         status=status,
     )

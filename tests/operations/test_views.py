@@ -361,3 +361,37 @@ def test_project_page_query_count_constant(client, city, project):
     add_tender(1)
     add_tender(2)
     assert count() == one
+
+
+def test_parties_pages(client, city):
+    from operations.models import PartyProfile
+    from tests.operations.conftest import uscc
+
+    client.force_login(city.manager)
+    assert client.get(reverse("operations:parties")).status_code == 200
+    create = reverse("operations:party-create")
+    response = client.post(create, {"code": "t-new-co", "name": "新公司", "uscc": "91360900MA35XX0000"})
+    assert response.status_code == 400 and "uscc" in response.context["form"].errors
+    response = client.post(create, {"code": "t-new-co", "name": "新公司", "uscc": uscc("MA35XX01")})
+    assert response.status_code == 302
+    profile = reverse("operations:party", args=["t-new-co"])
+    assert client.get(profile).status_code == 200
+    response = client.post(
+        profile,
+        {
+            "legal_rep_name": "赵六",
+            "legal_rep_id_number": "110101199001011237",
+            "incorporated_on": "2020-01-01",
+        },
+    )
+    assert response.status_code == 302
+    assert PartyProfile.objects.get(unit__code="t-new-co").legal_rep_name == "赵六"
+    holding = reverse("operations:shareholding-add")
+    response = client.post(holding, {"holder": city.investor.pk, "company": city.spv.pk, "ratio": "0.6"})
+    assert response.status_code == 302
+    page = client.get(reverse("operations:parties"))
+    assert "110101199001011237" not in page.text
+    assert f"{city.investor.name} controls {city.spv.name}" in page.text or city.spv.name in page.text
+    response = client.post(holding, {"holder": city.spv.pk, "company": city.spv.pk, "ratio": "0.1"})
+    assert response.status_code == 400
+    assert _get(client, city.agency_official, reverse("operations:parties")).status_code == 403
