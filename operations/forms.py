@@ -6,8 +6,11 @@ from django.utils.translation import gettext_lazy as _
 from coordination.models import OrgKind, OrgUnit
 from coordination.models.organisation import GOVERNMENT_KINDS
 from operations.models import (
+    CatalogueEntry,
+    Contract,
     FlagStatus,
     Milestone,
+    Mode,
     PartyProfile,
     Project,
     ProjectDocument,
@@ -15,6 +18,7 @@ from operations.models import (
     Risk,
     Shareholding,
     Stage,
+    Tariff,
 )
 
 
@@ -179,6 +183,64 @@ class ShareholdingForm(BootstrapMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["holder"].queryset = OrgUnit.objects.order_by("name")
         self.fields["company"].queryset = OrgUnit.objects.filter(kind=OrgKind.ENTERPRISE).order_by("name")
+
+    def _post_clean(self):
+        pass
+
+
+class ContractForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = Contract
+        fields = ["title", "number", "signed_on", "value", "counterparty", "summary"]
+        widgets = {
+            "signed_on": forms.DateInput(attrs={"type": "date"}),
+            "summary": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["counterparty"].queryset = OrgUnit.objects.filter(kind=OrgKind.ENTERPRISE).order_by(
+            "name"
+        )
+
+
+class TariffForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = Tariff
+        fields = ["item", "unit", "price", "valid_from", "valid_until", "approved_by"]
+        widgets = {
+            "valid_from": forms.DateInput(attrs={"type": "date"}),
+            "valid_until": forms.DateInput(attrs={"type": "date"}),
+        }
+
+
+class CatalogueEntryForm(BootstrapMixin, forms.ModelForm):
+    allowed_modes = forms.MultipleChoiceField(
+        label=_("Allowed modes"), choices=Mode.choices, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = CatalogueEntry
+        fields = [
+            "code",
+            "name",
+            "domain",
+            "allowed_modes",
+            "participation",
+            "revenue_sources",
+            "status",
+            "description",
+        ]
+        widgets = {
+            "revenue_sources": forms.Textarea(attrs={"rows": 2}),
+            "description": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["allowed_modes"].widget.attrs.pop("class", None)
+        if self.instance.pk:
+            self.fields["code"].disabled = True
 
     def _post_clean(self):
         pass

@@ -24,6 +24,9 @@ urlpatterns = [
     path("public/", views.public_list, name="public-list"),
     path("public/<slug:code>/", views.public_project, name="public-project"),
     path("catalogue/", views.public_catalogue, name="catalogue"),
+    path("catalogue/manage/", views.catalogue_manage, name="catalogue-manage"),
+    path("catalogue/manage/new/", views.catalogue_edit, name="catalogue-create"),
+    path("catalogue/manage/<slug:code>/", views.catalogue_edit, name="catalogue-edit"),
     path("<slug:code>/ocds/record.json", views.ocds_record, name="ocds-record"),
     path("<slug:code>/ocds/releases.json", views.ocds_releases, name="ocds-releases"),
 ]

@@ -22,6 +22,8 @@ from coordination.models import OrgUnit
 from operations import benchmarks, integrity, ocds, permissions, selectors, services
 from operations.forms import (
     BenchmarkImportForm,
+    CatalogueEntryForm,
+    ContractForm,
     DocumentForm,
     EnterpriseForm,
     FlagResolveForm,
@@ -31,9 +33,10 @@ from operations.forms import (
     ProjectForm,
     RiskForm,
     ShareholdingForm,
+    TariffForm,
     TransitionForm,
 )
-from operations.models import CostBenchmark, IntegrityFlag, PartyProfile, Project
+from operations.models import CatalogueEntry, CostBenchmark, IntegrityFlag, PartyProfile, Project
 from portal.errors import DomainError
 
 
@@ -189,7 +192,44 @@ def public_project(request, code):
 
 
 def public_catalogue(request):
-    return render(request, "operations/catalogue.html", {"entries": selectors.catalogue_public()})
+    return render(
+        request,
+        "operations/catalogue.html",
+        {
+            "entries": selectors.catalogue_public(),
+            "can_manage": permissions.can_manage_catalogue(request.user),
+        },
+    )
+
+
+@login_required
+def catalogue_manage(request):
+    if not permissions.can_manage_catalogue(request.user):
+        raise PermissionDenied
+    return render(request, "operations/catalogue_manage.html", {"entries": CatalogueEntry.objects.all()})
+
+
+@login_required
+def catalogue_edit(request, code=None):
+    if not permissions.can_manage_catalogue(request.user):
+        raise PermissionDenied
+    entry = get_object_or_404(CatalogueEntry, code=code) if code else None
+    form = CatalogueEntryForm(request.POST or None, instance=entry)
+    status = 200
+    if request.method == "POST":
+
+        def call(data):
+            if entry is not None:
+                data.pop("code", None)
+            services.catalogue_save(actor=request.user, data=data, entry=entry)
+
+        status = _form_call(form, call)
+        if status is None:
+            messages.success(request, _("Saved."))
+            return redirect("operations:catalogue-manage")
+    title = entry.name if entry else _("New catalogue entry")
+    context = {"form": form, "title": title, "cancel_url": reverse("operations:catalogue-manage")}
+    return render(request, "operations/record_form.html", context, status=status)
 
 
 def _export_project(request, code) -> Project:
@@ -288,6 +328,8 @@ RECORD_FORMS = {
     "risk": (RiskForm, services.risk_add, gettext_lazy("Add a risk")),
     "milestone": (MilestoneForm, services.milestone_save, gettext_lazy("Add a milestone")),
     "document": (DocumentForm, services.document_add, gettext_lazy("Add a document")),
+    "contract": (ContractForm, services.contract_add, gettext_lazy("Add a contract")),
+    "tariff": (TariffForm, services.tariff_add, gettext_lazy("Add a tariff")),
 }
 
 

@@ -395,3 +395,61 @@ def test_parties_pages(client, city):
     response = client.post(holding, {"holder": city.spv.pk, "company": city.spv.pk, "ratio": "0.1"})
     assert response.status_code == 400
     assert _get(client, city.agency_official, reverse("operations:parties")).status_code == 403
+
+
+def test_catalogue_maintained_through_the_pages(client, city):
+    from operations.models import CatalogueEntry
+
+    client.force_login(city.manager)
+    assert client.get(reverse("operations:catalogue-manage")).status_code == 200
+    create = reverse("operations:catalogue-create")
+    page = client.get(create)
+    assert 'name="allowed_modes"' in page.text
+    data = {
+        "code": "parking",
+        "name": "智慧停车运营",
+        "domain": "交通",
+        "participation": "wholly",
+        "status": "open",
+    }
+    assert client.post(create, data).status_code == 400  # modes required
+    assert client.post(create, {**data, "allowed_modes": ["bot", "tot"]}).status_code == 302
+    assert CatalogueEntry.objects.get(code="parking").allowed_modes == ["bot", "tot"]
+    edit = reverse("operations:catalogue-edit", args=["parking"])
+    assert (
+        client.post(
+            edit, {**data, "code": "changed", "allowed_modes": ["bot"], "status": "closed"}
+        ).status_code
+        == 302
+    )
+    entry = CatalogueEntry.objects.get(code="parking")
+    assert entry.status == "closed" and entry.allowed_modes == ["bot"]
+    assert _get(client, city.agency_official, reverse("operations:catalogue-manage")).status_code == 403
+
+
+def test_contract_and_tariff_through_the_forms(client, city, project):
+    client.force_login(city.manager)
+    contract = reverse("operations:record-add", args=[project.code, "contract"])
+    assert client.get(contract).status_code == 200
+    response = client.post(
+        contract,
+        {"title": "PPP合同", "signed_on": "2021-09-01", "value": "1000.50", "counterparty": city.spv.pk},
+    )
+    assert response.status_code == 302
+    tariff = reverse("operations:record-add", args=[project.code, "tariff"])
+    response = client.post(
+        tariff,
+        {
+            "item": "首小时",
+            "unit": "元/小时",
+            "price": "3",
+            "valid_from": "2022-01-01",
+            "valid_until": "2021-01-01",
+        },
+    )
+    assert response.status_code == 400
+    response = client.post(
+        tariff, {"item": "首小时", "unit": "元/小时", "price": "3", "valid_from": "2022-01-01"}
+    )
+    assert response.status_code == 302
+    assert str(project.contracts.get().value) == "1000.50" and project.tariffs.count() == 1
