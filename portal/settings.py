@@ -264,6 +264,16 @@ EXCHANGE_PAGE_SIZE = env.int("EXCHANGE_PAGE_SIZE", default=100)
 EXCHANGE_PAGE_SIZE_MAX = env.int("EXCHANGE_PAGE_SIZE_MAX", default=1000)
 EXCHANGE_EXPORT_CHUNK = env.int("EXCHANGE_EXPORT_CHUNK", default=2000)
 EXCHANGE_CREDENTIAL_DAYS = env.int("EXCHANGE_CREDENTIAL_DAYS", default=365)
+# PPP: OCDS identifiers and publisher, the concession term warning (2024 measures), integrity and
+# benchmark thresholds.
+PPP_OCID_PREFIX = env.str("PPP_OCID_PREFIX", default="ocds-yx0ppp-YX-")
+PPP_OCDS_PUBLISHER = env.str("PPP_OCDS_PUBLISHER", default="云溪市财政局")
+PPP_CONCESSION_MAX_TERM_YEARS = env.int("PPP_CONCESSION_MAX_TERM_YEARS", default=40)
+PPP_SIMILAR_PRICE_TOLERANCE = env.str("PPP_SIMILAR_PRICE_TOLERANCE", default="0.005")
+PPP_NEW_COMPANY_DAYS = env.int("PPP_NEW_COMPANY_DAYS", default=180)
+PPP_BENCHMARK_PERCENTILE = env.str("PPP_BENCHMARK_PERCENTILE", default="p75")
+PPP_BENCHMARK_REGION = env.str("PPP_BENCHMARK_REGION", default="云溪市")
+PPP_BENCHMARK_IMPORT_MAX_ROWS = env.int("PPP_BENCHMARK_IMPORT_MAX_ROWS", default=5000)
 # Links in e-mails and text messages point here (and certificates' QR codes to the verify page).
 NOTIFICATIONS_BASE_URL = env.str("NOTIFICATIONS_BASE_URL", default="http://127.0.0.1:8000")
 # Trust X-Forwarded-For for the audit trail's client IP (only behind a proxy that sets it):
