@@ -321,6 +321,16 @@ SECTION_BUILDERS = {
 ALL_SECTIONS = ["parties", "planning", "documents", "milestones", "tender", "contracts"]
 
 
+def prune(value):
+    """Drop nulls, empty lists and empty objects (OCDS arrays have at least one item)."""
+    if isinstance(value, dict):
+        out = {k: prune(v) for k, v in value.items()}
+        return {k: v for k, v in out.items() if v is not None and v != [] and v != {}}
+    if isinstance(value, list):
+        return [v for v in (prune(v) for v in value) if v is not None and v != [] and v != {}]
+    return value
+
+
 def build(project, sections) -> dict:
     data: dict = {}
     for section in sections:
@@ -355,7 +365,7 @@ def record_release(project, *, tags, sections, date=None):
     sequence = OcdsRelease.objects.filter(project=project).count() + 1
     release_id = f"{ocid(project)}-{sequence:04d}"
     sections = list(dict.fromkeys(["parties", *sections]))
-    data = {**_head(project, release_id=release_id, date=when, tags=tags), **build(project, sections)}
+    data = prune({**_head(project, release_id=release_id, date=when, tags=tags), **build(project, sections)})
     return OcdsRelease.objects.create(
         project=project, release_id=release_id, date=when, tags=list(tags), sections=sections, data=data
     )
@@ -364,10 +374,12 @@ def record_release(project, *, tags, sections, date=None):
 def compiled_release(project) -> dict:
     latest = project.ocds_releases.order_by("-date", "-id").first()
     date = latest.date if latest else timezone.now()
-    return {
-        **_head(project, release_id=f"{ocid(project)}-compiled", date=date, tags=["compiled"]),
-        **build(project, ALL_SECTIONS),
-    }
+    return prune(
+        {
+            **_head(project, release_id=f"{ocid(project)}-compiled", date=date, tags=["compiled"]),
+            **build(project, ALL_SECTIONS),
+        }
+    )
 
 
 def _package_head(uri: str) -> dict:

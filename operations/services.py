@@ -118,10 +118,15 @@ def project_state(project: Project) -> dict:
     return snapshot(project, [*PROJECT_FIELDS, "stage"])
 
 
+RESERVED_CODES = {"projects", "public", "catalogue", "benchmarks", "performance"}
+
+
 @transaction.atomic
 def project_create(*, actor, data: dict, confirm: bool = False, reason: str = "") -> Project:
     _require(actor is None or permissions.can_create_project(actor))
     project = Project(**{k: v for k, v in data.items() if k in PROJECT_FIELDS})
+    if project.code in RESERVED_CODES:
+        raise DomainError(_("This code is reserved; choose another."), field="code")
     _validate(project, confirm=confirm)
     project.save()
     StageTransition.objects.create(
@@ -487,3 +492,57 @@ def catalogue_save(*, actor, data: dict, entry: CatalogueEntry | None = None) ->
         after=snapshot(entry, CATALOGUE_FIELDS),
     )
     return entry
+
+
+# ----------------------------------------------------------------------------------------------
+# Reminders
+
+register_actions({"ppp.milestone_late": gettext_lazy("Late PPP milestone reminded")})
+
+
+def milestone_recipients(project: Project):
+    from portal.models import User
+
+    return User.objects.filter(
+        positions__unit_id__in=[project.finance_department_id, project.implementing_agency_id],
+        positions__active=True,
+        positions__roles__code=permissions.PPP_MANAGER,
+        is_active=True,
+    ).distinct()
+
+
+@transaction.atomic
+def milestone_remind_late(*, milestone_id: int, today: datetime.date) -> bool:
+    """Remind the PPP managers of the finance department and the implementing agency, once, of a
+    milestone whose planned date has passed without being achieved. Safe to run twice."""
+    from django.urls import reverse
+
+    from portal.notifications.services import notify
+
+    milestone = Milestone.objects.select_for_update().select_related("project").get(pk=milestone_id)
+    if milestone.actual_on or milestone.reminded_on or milestone.planned_on >= today:
+        return False
+    project = milestone.project
+    notify(
+        recipients=milestone_recipients(project),
+        kind="generic",
+        key=f"ppp-milestone-late:{milestone.pk}",
+        url=reverse("operations:project", args=[project.code]),
+        subject=project,
+        context={
+            "title": _("Milestone late: %(title)s") % {"title": milestone.title},
+            "text": _(
+                "%(project)s: the milestone %(title)s was due on %(date)s and is not recorded as achieved."
+            )
+            % {"project": project.name, "title": milestone.title, "date": f"{milestone.planned_on:%Y-%m-%d}"},
+        },
+    )
+    milestone.reminded_on = today
+    milestone.save(update_fields=["reminded_on"])
+    audit_record(
+        actor=None,
+        action="ppp.milestone_late",
+        obj=project,
+        after={"milestone": milestone.title, "planned_on": milestone.planned_on.isoformat()},
+    )
+    return True

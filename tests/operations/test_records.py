@@ -299,3 +299,31 @@ def test_editing_is_scoped(city, project):
                     "allocation": Allocation.PRIVATE,
                 },
             )
+
+
+def test_late_milestones_reminded_once(city, project):
+    from operations.tasks import milestones_daily
+    from portal.notifications.models import Notification
+
+    services.milestone_save(
+        actor=city.manager,
+        project=project,
+        data={"title": "融资交割", "planned_on": datetime.date(2021, 12, 31)},
+    )
+    services.milestone_save(
+        actor=city.manager,
+        project=project,
+        data={
+            "title": "已完成",
+            "planned_on": datetime.date(2021, 6, 30),
+            "actual_on": datetime.date(2021, 6, 1),
+        },
+    )
+    services.milestone_save(
+        actor=city.manager, project=project, data={"title": "未到期", "planned_on": datetime.date(2030, 1, 1)}
+    )
+    assert milestones_daily(today=datetime.date(2022, 1, 5)) == {"reminded": 1}
+    assert milestones_daily(today=datetime.date(2022, 1, 6)) == {"reminded": 0}
+    (note,) = Notification.objects.filter(recipient=city.manager)
+    assert "融资交割" in note.title
+    assert not Notification.objects.filter(recipient=city.outsider).exists()
