@@ -53,7 +53,7 @@ def project_detail(request, code):
         "next_stages": services.allowed_next_stages(project),
         "transition_form": TransitionForm(),
         "resolve_form": FlagResolveForm(),
-        "show_performance": False,  # the performance app fills its panel when it exists
+        "show_performance": True,  # the performance app fills its panel
     }
     return render(request, "operations/project_detail.html", context)
 
@@ -153,7 +153,7 @@ def public_project(request, code):
         "risks": list(project.risks.all()),
         "transitions": list(project.transitions.all()),
         "tariffs": list(project.tariffs.all()),
-        "show_performance": False,
+        "show_performance": True,
     }
     return render(request, "operations/public_project.html", context)
 
