@@ -29,3 +29,8 @@ def reminder_days_ahead() -> int:
 
 def contract_expiry_days_ahead() -> int:
     return int(getattr(settings, "PERF_CONTRACT_EXPIRY_DAYS_AHEAD", 180))
+
+
+def monitoring_grace_working_days() -> int:
+    """Working days after a monitoring period ends before missing data is reminded."""
+    return int(getattr(settings, "PERF_MONITORING_GRACE_WORKING_DAYS", 10))
