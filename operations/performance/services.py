@@ -36,7 +36,7 @@ from operations.performance.models import (
 from portal.audit import chain
 from portal.audit.actions import register_actions
 from portal.audit.services import audit_record, snapshot
-from portal.clocks.services import local_today
+from portal.clocks import services as clocks
 from portal.errors import DomainError, TransitionNotAllowed
 from portal.notifications.services import notify
 from portal.workcal.days import add_working_days
@@ -132,24 +132,32 @@ def _create_indicators(framework: Framework, tree: list[dict]) -> None:
 
 
 def framework_save(*, actor, project: Project, tree: list[dict], goals: str = "") -> Framework:
-    """Create or replace the project's draft framework. Once the contract is signed, refused."""
+    """Create or replace the project's draft framework. Once the contract is signed it is locked: the
+    signed contract's framework may still be recorded once (locked at once); later changes need
+    `framework_amend`."""
     _deny(perms.can_edit_framework(actor, project))
     with transaction.atomic():
         project = Project.objects.select_for_update().get(pk=project.pk)
-        if project.contract_signed_on is not None:
+        latest = project.frameworks.order_by("-version").first()
+        signed = project.contract_signed_on is not None
+        if signed and latest is not None:
             raise TransitionNotAllowed(
                 _("The contract is signed: the framework is locked and changes only by a contract amendment.")
             )
         validate_tree(tree)
-        latest = project.frameworks.order_by("-version").first()
         if latest is not None and not latest.locked and not latest.evaluations.exists():
             latest.indicators.all().delete()
             framework = latest
             framework.goals = goals
             framework.save(update_fields=["goals"])
         else:
+            # A signed contract's framework recorded for the first time is locked at once.
             framework = Framework.objects.create(
-                project=project, version=(latest.version + 1) if latest else 1, goals=goals, created_by=actor
+                project=project,
+                version=(latest.version + 1) if latest else 1,
+                goals=goals,
+                locked=signed,
+                created_by=actor,
             )
         _create_indicators(framework, tree)
         audit_record(
@@ -404,7 +412,7 @@ def evaluation_transition(*, actor, evaluation: Evaluation, action: str, note: s
                 % {"state": evaluation.get_state_display()}
             )
         before = snapshot(evaluation, ["state", "total", "self_total"])
-        today = local_today()
+        today = clocks.local_today()
         if action == "submit_self":
             if _missing(evaluation, Stage.SELF):
                 raise DomainError(
@@ -638,7 +646,9 @@ def calculation_create(*, actor, evaluation: Evaluation, events: int | None = No
             abatements=result.abatements,
             incentive=result.incentive,
             amount=result.amount,
-            due_on=add_working_days(evaluation.approved_on or local_today(), mechanism.payment_due_days),
+            due_on=add_working_days(
+                evaluation.approved_on or clocks.local_today(), mechanism.payment_due_days
+            ),
             calculated_by=actor,
         )
         audit_record(
