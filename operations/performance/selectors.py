@@ -63,7 +63,11 @@ def evaluation_rows(evaluation: Evaluation) -> list[dict]:
         (s.indicator_id, s.stage): s for s in evaluation.scores.all()
     }
     rows = []
-    for indicator in evaluation.framework.indicators.filter(level=3).select_related("parent__parent"):
+    for indicator in (
+        evaluation.framework.indicators.filter(level=3)
+        .select_related("parent__parent")
+        .order_by("parent__parent__position", "parent__position", "position")
+    ):
         rows.append(
             {
                 "indicator": indicator,

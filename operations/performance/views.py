@@ -52,7 +52,11 @@ def project_performance(request, code):
         "project": project,
         "framework": framework,
         "tree": selectors.framework_tree(framework) if framework else [],
-        "leaves": framework.indicators.filter(level=3) if framework else [],
+        "leaves": framework.indicators.filter(level=3).order_by(
+            "parent__parent__position", "parent__position", "position"
+        )
+        if framework
+        else [],
         "evaluations": selectors.evaluations_visible(user).filter(project=project),
         "records": selectors.records_for(project)[:50],
         "calculations": selectors.payments_for(project),
