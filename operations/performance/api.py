@@ -10,8 +10,8 @@ POST /ppp/performance/api/records/
 from __future__ import annotations
 
 from rest_framework import serializers, status
+from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from operations.performance import selectors, services
 from operations.performance.models import Indicator, Source
@@ -26,9 +26,11 @@ class RecordIn(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class RecordCreate(APIView):
+class RecordCreate(GenericAPIView):
+    serializer_class = RecordIn
+
     def post(self, request):
-        data = RecordIn(data=request.data)
+        data = self.get_serializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
         project = selectors.project_get(request.user, values["project"])

@@ -96,6 +96,9 @@ def test_monitoring_to_public_score(live_server, page_factory, screenshot, ppp):
         page.click("button[value=publish]")
     assert Evaluation.objects.get(pk=evaluation.pk).state == State.PUBLISHED
     screenshot(page, "ppp-3-payment")
+    page.goto(f"{base}/ppp/performance/projects/{c.project.code}/")
+    page.locator("#performance-chart canvas").wait_for()
+    screenshot(page, "ppp-3b-history")
 
     # 4. Anyone sees the published score on the project's public page.
     page.context.clear_cookies()

@@ -174,3 +174,26 @@ def test_query_counts_do_not_grow_with_the_data(client, ppp):
         _year_of_history(ppp, year)
     assert Evaluation.objects.count() == 4
     assert [_count(client, url) for url in urls] == first
+
+
+def test_the_framework_editor(client, people, project):
+    import json
+
+    from .conftest import sample_tree
+
+    url = reverse("performance:framework", args=[project.code])
+    client.force_login(people.company_rep)
+    assert client.get(url).status_code == 404  # the company has no project yet
+    client.force_login(people.agency_official)
+    assert client.get(url).status_code == 200
+    bad = client.post(url, {"tree": "[", "goals": ""}, follow=True)
+    assert "not valid JSON" in bad.content.decode()
+    tree = sample_tree()
+    tree[0]["weight"] = "0.6"
+    refused = client.post(url, {"tree": json.dumps(tree), "goals": ""}, follow=True)
+    assert "add up to" in refused.content.decode()
+    saved = client.post(url, {"tree": json.dumps(sample_tree()), "goals": "稳定运行"})
+    assert saved.status_code == 302
+    assert project.frameworks.get().indicators.count() == 11
+    page = client.get(url).content.decode()
+    assert "系统可用率" in page and "per_event" in page
