@@ -18,5 +18,6 @@ urlpatterns = [
     path("evaluations/<int:pk>/calculate/", views.calculation_create, name="calculate"),
     path("evaluations/<int:pk>/payments/", views.payment_record, name="payment"),
     path("evaluations/<int:pk>/report.pdf", views.evaluation_report, name="report"),
+    path("evaluations/<int:pk>/evidence/<int:score_id>/", views.evidence_file, name="evidence"),
     path("api/records/", api.RecordCreate.as_view(), name="api-records"),
 ]

@@ -9,14 +9,14 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from operations.performance import forms, selectors, services
 from operations.performance import permissions as perms
-from operations.performance.models import Indicator, PaymentCalculation, State
+from operations.performance.models import Indicator, IndicatorScore, PaymentCalculation, State
 from portal import pdf
 from portal.errors import DomainError
 
@@ -309,3 +309,14 @@ def evaluation_report(request, pk):
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="evaluation-{evaluation.pk}.pdf"'
     return response
+
+
+@login_required
+def evidence_file(request, pk, score_id):
+    """An evidence file, only to those who may see the evaluation."""
+    evaluation = selectors.evaluation_get(request.user, pk)
+    score = get_object_or_404(IndicatorScore, pk=score_id, evaluation=evaluation)
+    if not score.evidence_file:
+        raise Http404
+    name = score.evidence_file.name.rsplit("/", 1)[-1]
+    return FileResponse(score.evidence_file.open("rb"), as_attachment=True, filename=name)

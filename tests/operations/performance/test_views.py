@@ -197,3 +197,41 @@ def test_the_framework_editor(client, people, project):
     assert project.frameworks.get().indicators.count() == 11
     page = client.get(url).content.decode()
     assert "系统可用率" in page and "per_event" in page
+
+
+def test_evidence_files_are_served_only_to_those_who_see_the_evaluation(client, ppp, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    evaluation = run_to_review(ppp)
+    services.evaluation_transition(actor=ppp.manager, evaluation=evaluation, action="return")
+    client.force_login(ppp.agency_official)
+    response = client.post(
+        reverse("performance:score", args=[evaluation.pk]),
+        {
+            "indicator": ppp.leaves["O1a"].pk,
+            "value": "99.9",
+            "evidence_text": "",
+            "evidence_file": SimpleUploadedFile(
+                "check.pdf", b"%PDF-1.4 evidence", content_type="application/pdf"
+            ),
+        },
+    )
+    assert response.status_code == 302
+    score = evaluation.scores.get(indicator=ppp.leaves["O1a"], stage="agency")
+    assert score.evidence_file
+    url = reverse("performance:evidence", args=[evaluation.pk, score.pk])
+    assert b"".join(client.get(url).streaming_content) == b"%PDF-1.4 evidence"
+    client.force_login(ppp.outsider)
+    assert client.get(url).status_code == 404
+    client.force_login(ppp.agency_official)
+    bad = client.post(
+        reverse("performance:score", args=[evaluation.pk]),
+        {
+            "indicator": ppp.leaves["O1a"].pk,
+            "value": "99",
+            "evidence_file": SimpleUploadedFile("x.exe", b"MZ"),
+        },
+        follow=True,
+    )
+    assert "Upload a PDF" in bad.content.decode()
