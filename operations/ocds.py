@@ -356,12 +356,15 @@ def _head(project, *, release_id: str, date, tags) -> dict:
 
 
 def record_release(project, *, tags, sections, date=None):
-    """Record one release of the project's changed sections (called by the services)."""
-    from operations.models import OcdsRelease
+    """Record one release of the project's changed sections (called by the services, inside their
+    transaction)."""
+    from operations.models import OcdsRelease, Project
 
     when = date if date is not None else timezone.now()
     if not isinstance(when, datetime.datetime):
         when = timezone.make_aware(datetime.datetime.combine(when, datetime.time(12, 0)))
+    # Numbered under the project's row lock, so two changes at once never take the same number.
+    Project.objects.select_for_update().filter(pk=project.pk).values_list("pk", flat=True).get()
     sequence = OcdsRelease.objects.filter(project=project).count() + 1
     release_id = f"{ocid(project)}-{sequence:04d}"
     sections = list(dict.fromkeys(["parties", *sections]))

@@ -249,3 +249,29 @@ def disclosed_documents(project: Project) -> list[ProjectDocument]:
 
 def catalogue_public() -> QuerySet[CatalogueEntry]:
     return CatalogueEntry.objects.exclude(status=CatalogueStatus.DRAFT)
+
+
+def party_overview() -> dict:
+    """Enterprises with their profiles (the ID number is not read) and the shareholdings, plus the
+    control relationships computed today."""
+    from coordination.models import OrgKind
+
+    enterprises = list(
+        OrgUnit.objects.filter(kind=OrgKind.ENTERPRISE)
+        .select_related("party_profile")
+        .defer("party_profile__legal_rep_id_number")
+        .order_by("name")
+    )
+    holdings = list(shareholdings_on(None).select_related("holder", "company"))
+    graph = control_graph(datetime.date.today())
+    names = dict(
+        OrgUnit.objects.filter(
+            pk__in=set(graph.controlled) | {c for s in graph.controlled.values() for c in s}
+        ).values_list("pk", "name")
+    )
+    control = sorted(
+        (names[controller], names[company])
+        for controller, companies in graph.controlled.items()
+        for company in companies
+    )
+    return {"enterprises": enterprises, "holdings": holdings, "control": control}

@@ -55,6 +55,9 @@ register_actions(
         "ppp.integrity_check": gettext_lazy("Tender integrity checked"),
         "ppp.flag_resolve": gettext_lazy("Integrity flag resolved"),
         "ppp.benchmarks_import": gettext_lazy("Cost benchmarks imported"),
+        "ppp.procurement_create": gettext_lazy("Procurement record added"),
+        "ppp.procurement_update": gettext_lazy("Procurement record changed"),
+        "ppp.procurement_delete": gettext_lazy("Procurement record deleted"),
     }
 )
 
@@ -118,7 +121,7 @@ def project_state(project: Project) -> dict:
     return snapshot(project, [*PROJECT_FIELDS, "stage"])
 
 
-RESERVED_CODES = {"projects", "public", "catalogue", "benchmarks", "performance"}
+RESERVED_CODES = {"projects", "public", "catalogue", "benchmarks", "performance", "new", "parties"}
 
 
 @transaction.atomic

@@ -11,14 +11,41 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from coordination.models import OrgUnit
 from operations import benchmarks, integrity, ocds, permissions, selectors, services
-from operations.forms import BenchmarkImportForm, FlagResolveForm, ProjectFilterForm, TransitionForm
-from operations.models import CostBenchmark, IntegrityFlag, Project
+from operations.forms import (
+    BenchmarkImportForm,
+    CatalogueEntryForm,
+    ContractForm,
+    DocumentForm,
+    EnterpriseForm,
+    FlagResolveForm,
+    MilestoneForm,
+    PartyProfileForm,
+    ProjectFilterForm,
+    ProjectForm,
+    RiskForm,
+    ShareholdingForm,
+    TariffForm,
+    TransitionForm,
+)
+from operations.models import CatalogueEntry, CostBenchmark, IntegrityFlag, PartyProfile, Project
 from portal.errors import DomainError
+
+
+def _template_exists(name: str) -> bool:
+    try:
+        get_template(name)
+    except TemplateDoesNotExist:
+        return False
+    return True
 
 
 def _ppp_user(request):
@@ -35,7 +62,12 @@ def project_list(request):
     return render(
         request,
         "operations/project_list.html",
-        {"form": form, "projects": projects, "can_import": permissions.can_import_benchmarks(request.user)},
+        {
+            "form": form,
+            "projects": projects,
+            "can_import": permissions.can_import_benchmarks(request.user),
+            "can_create": permissions.can_create_project(request.user),
+        },
     )
 
 
@@ -53,7 +85,8 @@ def project_detail(request, code):
         "next_stages": services.allowed_next_stages(project),
         "transition_form": TransitionForm(),
         "resolve_form": FlagResolveForm(),
-        "show_performance": True,  # the performance app fills its panel
+        # The performance app adds its panel (scores, payments) by providing this template.
+        "show_performance": _template_exists("performance/_project_panel.html"),
     }
     return render(request, "operations/project_detail.html", context)
 
@@ -153,13 +186,50 @@ def public_project(request, code):
         "risks": list(project.risks.all()),
         "transitions": list(project.transitions.all()),
         "tariffs": list(project.tariffs.all()),
-        "show_performance": True,
+        "show_performance": _template_exists("performance/_public_panel.html"),
     }
     return render(request, "operations/public_project.html", context)
 
 
 def public_catalogue(request):
-    return render(request, "operations/catalogue.html", {"entries": selectors.catalogue_public()})
+    return render(
+        request,
+        "operations/catalogue.html",
+        {
+            "entries": selectors.catalogue_public(),
+            "can_manage": permissions.can_manage_catalogue(request.user),
+        },
+    )
+
+
+@login_required
+def catalogue_manage(request):
+    if not permissions.can_manage_catalogue(request.user):
+        raise PermissionDenied
+    return render(request, "operations/catalogue_manage.html", {"entries": CatalogueEntry.objects.all()})
+
+
+@login_required
+def catalogue_edit(request, code=None):
+    if not permissions.can_manage_catalogue(request.user):
+        raise PermissionDenied
+    entry = get_object_or_404(CatalogueEntry, code=code) if code else None
+    form = CatalogueEntryForm(request.POST or None, instance=entry)
+    status = 200
+    if request.method == "POST":
+
+        def call(data):
+            if entry is not None:
+                data.pop("code", None)
+            services.catalogue_save(actor=request.user, data=data, entry=entry)
+
+        status = _form_call(form, call)
+        if status is None:
+            messages.success(request, _("Saved."))
+            return redirect("operations:catalogue-manage")
+    title = entry.name if entry else _("New catalogue entry")
+    context = {"form": form, "title": title, "cancel_url": reverse("operations:catalogue-manage")}
+    return render(request, "operations/record_form.html", context, status=status)
 
 
 def _export_project(request, code) -> Project:
@@ -191,3 +261,173 @@ def ocds_releases(request, code):
     project = _export_project(request, code)
     uri = request.build_absolute_uri(reverse("operations:ocds-releases", args=[code]))
     return _json(ocds.release_package(project, uri=uri))
+
+
+# -- Editing ---------------------------------------------------------------------------------------
+
+
+def _form_call(form, call) -> int | None:
+    """Validate and call; None on success, else the status code to render the form again with."""
+    if not form.is_valid():
+        return 400
+    try:
+        call(form.cleaned_data)
+    except services.NeedsConfirmation as exc:
+        for warning in exc.warnings:
+            form.add_error(warning.field if warning.field in form.fields else None, warning.message)
+        form.needs_confirmation = True
+        return 400
+    except DomainError as exc:
+        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        return exc.status_code
+    return None
+
+
+@login_required
+def project_create(request):
+    if not permissions.can_create_project(request.user):
+        raise PermissionDenied
+    form = ProjectForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+
+        def call(data):
+            confirm = data.pop("confirm", False)
+            form.created = services.project_create(actor=request.user, data=data, confirm=confirm)
+
+        status = _form_call(form, call)
+        if status is None:
+            messages.success(request, _("The project is registered."))
+            return redirect("operations:project", code=form.created.code)
+    return render(request, "operations/project_form.html", {"form": form}, status=status)
+
+
+@login_required
+def project_edit(request, code):
+    _ppp_user(request)
+    project = selectors.project_get(user=request.user, code=code)
+    if not permissions.can_edit_project(request.user, project):
+        raise PermissionDenied
+    form = ProjectForm(request.POST or None, instance=Project.objects.get(pk=project.pk))
+    status = 200
+    if request.method == "POST":
+
+        def call(data):
+            confirm = data.pop("confirm", False)
+            data.pop("code", None)
+            services.project_update(actor=request.user, project=project, data=data, confirm=confirm)
+
+        status = _form_call(form, call)
+        if status is None:
+            messages.success(request, _("The project is saved."))
+            return redirect("operations:project", code=project.code)
+    return render(request, "operations/project_form.html", {"form": form, "project": project}, status=status)
+
+
+RECORD_FORMS = {
+    "risk": (RiskForm, services.risk_add, gettext_lazy("Add a risk")),
+    "milestone": (MilestoneForm, services.milestone_save, gettext_lazy("Add a milestone")),
+    "document": (DocumentForm, services.document_add, gettext_lazy("Add a document")),
+    "contract": (ContractForm, services.contract_add, gettext_lazy("Add a contract")),
+    "tariff": (TariffForm, services.tariff_add, gettext_lazy("Add a tariff")),
+}
+
+
+@login_required
+def record_add(request, code, kind):
+    _ppp_user(request)
+    project = selectors.project_get(user=request.user, code=code)
+    if kind not in RECORD_FORMS:
+        raise Http404
+    if not permissions.can_edit_project(request.user, project):
+        raise PermissionDenied
+    form_class, service, title = RECORD_FORMS[kind]
+    form = form_class(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+        status = _form_call(form, lambda data: service(actor=request.user, project=project, data=data))
+        if status is None:
+            messages.success(request, _("Saved."))
+            return redirect("operations:project", code=project.code)
+    return render(
+        request,
+        "operations/record_form.html",
+        {"form": form, "project": project, "title": title},
+        status=status,
+    )
+
+
+# -- Parties ---------------------------------------------------------------------------------------
+
+
+def _party_manager(request):
+    if not permissions.can_manage_parties(request.user):
+        raise PermissionDenied
+
+
+@login_required
+def party_list(request):
+    _party_manager(request)
+    return render(request, "operations/parties.html", selectors.party_overview())
+
+
+@login_required
+def party_create(request):
+    _party_manager(request)
+    form = EnterpriseForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+
+        def call(data):
+            form.created = services.enterprise_register(actor=request.user, **data)
+
+        status = _form_call(form, call)
+        if status is None:
+            messages.success(request, _("The enterprise is registered."))
+            return redirect("operations:party", code=form.created.code)
+    return render(
+        request,
+        "operations/record_form.html",
+        {"form": form, "title": _("Register an enterprise"), "cancel_url": reverse("operations:parties")},
+        status=status,
+    )
+
+
+@login_required
+def party_profile(request, code):
+    _party_manager(request)
+    unit = get_object_or_404(OrgUnit, code=code)
+    profile = PartyProfile.objects.filter(unit=unit).first()
+    form = PartyProfileForm(request.POST or None, instance=profile)
+    status = 200
+    if request.method == "POST":
+        status = _form_call(
+            form, lambda data: services.party_profile_save(actor=request.user, unit=unit, data=data)
+        )
+        if status is None:
+            messages.success(request, _("Saved."))
+            return redirect("operations:parties")
+    return render(
+        request,
+        "operations/record_form.html",
+        {"form": form, "title": unit.name, "cancel_url": reverse("operations:parties")},
+        status=status,
+    )
+
+
+@login_required
+def shareholding_add(request):
+    _party_manager(request)
+    form = ShareholdingForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = _form_call(form, lambda data: services.shareholding_add(actor=request.user, data=data))
+        if status is None:
+            messages.success(request, _("Saved."))
+            return redirect("operations:parties")
+    return render(
+        request,
+        "operations/record_form.html",
+        {"form": form, "title": _("Add a shareholding"), "cancel_url": reverse("operations:parties")},
+        status=status,
+    )
