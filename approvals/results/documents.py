@@ -14,7 +14,6 @@
 from __future__ import annotations
 
 import base64
-import logging
 import math
 from html import escape
 from uuid import UUID
@@ -22,18 +21,14 @@ from uuid import UUID
 import qrcode
 import qrcode.image.svg
 from django.core import signing
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+
+from portal import pdf
 
 from . import conf
 from .models import Certificate, Seal
 
 SEAL_COLOUR = "#d7000f"
-
-# WeasyPrint logs every rendering step at INFO; keep its warnings, not its progress, in our logs
-# (a LOGGING entry for "weasyprint.progress" in settings overrides this).
-logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
 # -- tokens and URLs -------------------------------------------------------------------------------
@@ -150,11 +145,8 @@ def certificate_context(certificate: Certificate) -> dict:
 
 def certificate_html(certificate: Certificate) -> str:
     """The certificate's HTML, always in Chinese: it is an official document of a Chinese authority."""
-    with translation.override("zh-hans"):
-        return render_to_string("results/certificate_pdf.html", certificate_context(certificate))
+    return pdf.render_html("results/certificate_pdf.html", certificate_context(certificate))
 
 
 def certificate_pdf(certificate: Certificate) -> bytes:
-    from weasyprint import HTML
-
-    return HTML(string=certificate_html(certificate)).write_pdf()
+    return pdf.html_to_pdf(certificate_html(certificate))
