@@ -274,6 +274,14 @@ PPP_NEW_COMPANY_DAYS = env.int("PPP_NEW_COMPANY_DAYS", default=180)
 PPP_BENCHMARK_PERCENTILE = env.str("PPP_BENCHMARK_PERCENTILE", default="p75")
 PPP_BENCHMARK_REGION = env.str("PPP_BENCHMARK_REGION", default="云溪市")
 PPP_BENCHMARK_IMPORT_MAX_ROWS = env.int("PPP_BENCHMARK_IMPORT_MAX_ROWS", default=5000)
+# PPP performance (财金〔2020〕13号, 财办金〔2017〕92号): the total a failed veto indicator caps, the
+# legacy minimum performance-linked share, evaluation and reminder horizons.
+PERF_VETO_CAP = env.str("PERF_VETO_CAP", default="0")
+PERF_LEGACY_MIN_LINKED_SHARE = env.str("PERF_LEGACY_MIN_LINKED_SHARE", default="0.30")
+PERF_EVALUATION_DUE_WORKING_DAYS = env.int("PERF_EVALUATION_DUE_WORKING_DAYS", default=20)
+PERF_REMINDER_DAYS_AHEAD = env.int("PERF_REMINDER_DAYS_AHEAD", default=7)
+PERF_MONITORING_GRACE_WORKING_DAYS = env.int("PERF_MONITORING_GRACE_WORKING_DAYS", default=10)
+PERF_CONTRACT_EXPIRY_DAYS_AHEAD = env.int("PERF_CONTRACT_EXPIRY_DAYS_AHEAD", default=180)
 # Links in e-mails and text messages point here (and certificates' QR codes to the verify page).
 NOTIFICATIONS_BASE_URL = env.str("NOTIFICATIONS_BASE_URL", default="http://127.0.0.1:8000")
 # Trust X-Forwarded-For for the audit trail's client IP (only behind a proxy that sets it):
