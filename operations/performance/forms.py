@@ -96,3 +96,59 @@ class FrameworkForm(forms.Form):
         if not isinstance(tree, list):
             raise forms.ValidationError(_("The tree is a list of the three level-1 indicators."))
         return tree
+
+
+class MechanismForm(forms.Form):
+    """The contract's payment mechanism: amounts per period, score bands, abatements, incentives."""
+
+    contract_version = forms.IntegerField(label=_("Contract version"), min_value=1, initial=1)
+    availability_payment = forms.BooleanField(label=_("Availability payment"), required=False, initial=True)
+    linked_amount = forms.DecimalField(
+        label=_("Performance-linked amount per period (yuan)"), max_digits=16, decimal_places=2, min_value=0
+    )
+    fixed_amount = forms.DecimalField(
+        label=_("Fixed amount per period (yuan)"), max_digits=16, decimal_places=2, min_value=0, initial=0
+    )
+    bands = forms.CharField(
+        label=_("Score bands (JSON)"),
+        help_text=_(
+            'A list of {"min", "max", "kind": "step" or "linear", "coef_min", "coef_max"} covering 0–100, '
+            'e.g. [{"min": 0, "max": 60, "kind": "step", "coef_min": 0}, '
+            '{"min": 80, "max": 90, "kind": "linear", "coef_min": 0.9, "coef_max": 1.0}, …].'
+        ),
+        widget=forms.Textarea(attrs={"rows": 8, "class": "form-control font-monospace"}),
+    )
+    abatement_per_event = forms.DecimalField(
+        label=_("Abatement per failure event (yuan)"), max_digits=16, decimal_places=2, min_value=0, initial=0
+    )
+    incentive_from = forms.DecimalField(
+        label=_("Incentive above score"), max_digits=5, decimal_places=2, required=False
+    )
+    incentive_per_point = forms.DecimalField(
+        label=_("Incentive per point (yuan)"), max_digits=16, decimal_places=2, min_value=0, initial=0
+    )
+    incentive_cap = forms.DecimalField(
+        label=_("Incentive cap (yuan)"), max_digits=16, decimal_places=2, min_value=0, initial=0
+    )
+    payment_due_days = forms.IntegerField(
+        label=_("Payment due (working days after approval)"), min_value=1, max_value=365, initial=20
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.CheckboxInput):
+                field.widget.attrs.setdefault("class", "form-check-input")
+            else:
+                field.widget.attrs.setdefault("class", "form-control form-control-sm")
+
+    def clean_bands(self):
+        try:
+            bands = json.loads(self.cleaned_data["bands"])
+        except json.JSONDecodeError as exc:
+            raise forms.ValidationError(
+                _("The bands are not valid JSON: %(error)s") % {"error": exc}
+            ) from None
+        if not isinstance(bands, list):
+            raise forms.ValidationError(_("The bands are a list."))
+        return bands

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.evaluation_list, name="list"),
     path("projects/<slug:code>/", views.project_performance, name="project"),
     path("projects/<slug:code>/framework/", views.framework_edit, name="framework"),
+    path("projects/<slug:code>/mechanism/", views.mechanism_edit, name="mechanism"),
     path("projects/<slug:code>/records/", views.record_add, name="record-add"),
     path("projects/<slug:code>/evaluations/", views.evaluation_create, name="evaluation-create"),
     path("evaluations/<int:pk>/", views.evaluation_detail, name="evaluation"),

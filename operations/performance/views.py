@@ -101,6 +101,39 @@ def framework_edit(request, code):
     )
 
 
+@login_required
+def mechanism_edit(request, code):
+    """The payment mechanism: saving makes a new active one; calculations keep the one they used."""
+    project = selectors.project_get(request.user, code)
+    if not perms.can_edit_framework(request.user, project):
+        raise PermissionDenied
+    current = project.payment_mechanisms.filter(active=True).first()
+    if request.method == "POST":
+        form = forms.MechanismForm(request.POST)
+        if form.is_valid():
+            try:
+                services.mechanism_save(actor=request.user, project=project, data=form.cleaned_data)
+            except DomainError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+            else:
+                messages.success(request, _("The payment mechanism is saved."))
+                return redirect("performance:project", code=project.code)
+        status = 400
+    else:
+        initial = {}
+        if current is not None:
+            initial = {k: getattr(current, k) for k in services.MECHANISM_FIELDS}
+            initial["bands"] = json.dumps(current.bands, ensure_ascii=False, indent=2, default=str)
+        form = forms.MechanismForm(initial=initial)
+        status = 200
+    return render(
+        request,
+        "performance/mechanism_edit.html",
+        {"project": project, "form": form, "current": current},
+        status=status,
+    )
+
+
 def _tree_json(framework) -> list[dict]:
     def node(item):
         indicator, children = item["indicator"], item["children"]
