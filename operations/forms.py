@@ -204,6 +204,20 @@ class ContractForm(BootstrapMixin, forms.ModelForm):
         )
 
 
+class AmendmentForm(ContractForm):
+    """A contract amendment: the contract's fields as amended, when it was signed and why."""
+
+    amendment_signed_on = forms.DateField(
+        label=_("Amendment signed on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    rationale = forms.CharField(label=_("Rationale"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("amendment_signed_on", "rationale"):
+            self.fields[name].widget.attrs.setdefault("class", "form-control")
+
+
 class TariffForm(BootstrapMixin, forms.ModelForm):
     class Meta:
         model = Tariff

@@ -13,6 +13,11 @@ urlpatterns = [
     path("projects/<slug:code>/edit/", views.project_edit, name="edit"),
     path("projects/<slug:code>/add/<slug:kind>/", views.record_add, name="record-add"),
     path("projects/<slug:code>/transition/", views.project_transition, name="transition"),
+    path(
+        "projects/<slug:code>/contracts/<int:contract_id>/amend/",
+        views.contract_amend,
+        name="contract-amend",
+    ),
     path("projects/<slug:code>/tenders/<int:tender_id>/check/", views.tender_check, name="tender-check"),
     path("projects/<slug:code>/flags/<int:flag_id>/resolve/", views.flag_resolve, name="flag-resolve"),
     path("parties/", views.party_list, name="parties"),

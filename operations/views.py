@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from coordination.models import OrgUnit
 from operations import benchmarks, integrity, ocds, permissions, selectors, services
 from operations.forms import (
+    AmendmentForm,
     BenchmarkImportForm,
     CatalogueEntryForm,
     ContractForm,
@@ -36,7 +37,7 @@ from operations.forms import (
     TariffForm,
     TransitionForm,
 )
-from operations.models import CatalogueEntry, CostBenchmark, IntegrityFlag, PartyProfile, Project
+from operations.models import CatalogueEntry, Contract, CostBenchmark, IntegrityFlag, PartyProfile, Project
 from portal.errors import DomainError
 
 
@@ -349,6 +350,45 @@ def record_add(request, code, kind):
         if status is None:
             messages.success(request, _("Saved."))
             return redirect("operations:project", code=project.code)
+    return render(
+        request,
+        "operations/record_form.html",
+        {"form": form, "project": project, "title": title},
+        status=status,
+    )
+
+
+@login_required
+def contract_amend(request, code, contract_id):
+    """Amend a contract: a new version with the changes and the rationale kept per version."""
+    _ppp_user(request)
+    project = selectors.project_get(user=request.user, code=code)
+    contract = get_object_or_404(Contract, pk=contract_id, project=project)
+    if not permissions.can_edit_project(request.user, project):
+        raise PermissionDenied
+    # Bound to a copy: a refused amendment must not change the contract row we hold.
+    form = AmendmentForm(request.POST or None, instance=Contract.objects.get(pk=contract.pk))
+    status = 200
+    if request.method == "POST":
+
+        def amend(data):
+            changes = {k: data[k] for k in services.CONTRACT_FIELDS if k in data}
+            services.contract_amend(
+                actor=request.user,
+                contract=contract,
+                data=changes,
+                signed_on=data["amendment_signed_on"],
+                rationale=data["rationale"],
+            )
+
+        status = _form_call(form, amend)
+        if status is None:
+            messages.success(request, _("The amendment is recorded as a new version of the contract."))
+            return redirect("operations:project", code=project.code)
+    title = _("Amend %(contract)s (version %(version)s)") % {
+        "contract": contract.title,
+        "version": contract.version,
+    }
     return render(
         request,
         "operations/record_form.html",

@@ -137,7 +137,7 @@ class State(models.TextChoices):
     SELF_ASSESSMENT = "self_assessment", _("Self-assessment")
     AGENCY_SCORING = "agency_scoring", _("Agency scoring")
     DEPT_REVIEW = "dept_review", _("Finance review")
-    APPROVED = "approved", _("Approved")
+    APPROVED = "approved", _("Approved by finance")
     PUBLISHED = "published", _("Published")
 
 

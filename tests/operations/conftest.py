@@ -7,12 +7,22 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
+from django.utils import translation
 
 from coordination.models import OrgKind
 from operations import services
 from operations.models import Mode, Regime, ReturnMechanism
 from portal.validators import org_code_check_char, uscc_check_char
 from tests.factories import OrgUnitFactory, UserFactory, staff
+
+
+@pytest.fixture(autouse=True)
+def english(request):
+    """Messages are asserted in English: in the test code and on the pages the test client reads."""
+    if "client" in request.fixturenames:
+        request.getfixturevalue("client").defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    with translation.override("en"):
+        yield
 
 
 def uscc(body8: str) -> str:

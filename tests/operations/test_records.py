@@ -327,3 +327,36 @@ def test_late_milestones_reminded_once(city, project):
     (note,) = Notification.objects.filter(recipient=city.manager)
     assert "融资交割" in note.title
     assert not Notification.objects.filter(recipient=city.outsider).exists()
+
+
+def test_a_contract_is_amended_through_the_page(client, city, project):
+    contract = services.contract_add(
+        actor=city.manager,
+        project=project,
+        data={
+            "title": "PPP项目合同",
+            "signed_on": datetime.date(2021, 9, 1),
+            "value": Decimal("180000000.00"),
+        },
+    )
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    client.force_login(city.manager)
+    url = f"/ppp/projects/{project.code}/contracts/{contract.pk}/amend/"
+    assert client.get(url).status_code == 200
+    fields = {"title": "PPP项目合同", "number": "", "signed_on": "2021-09-01", "summary": ""}
+    # No rationale: refused, and what was typed is kept.
+    response = client.post(url, {**fields, "value": "175000000.00", "amendment_signed_on": "2023-01-01"})
+    assert response.status_code == 400 and "175000000.00" in response.content.decode()
+    contract.refresh_from_db()
+    assert contract.version == 1
+    response = client.post(
+        url,
+        {**fields, "value": "175000000.00", "amendment_signed_on": "2023-01-01", "rationale": "投资调减"},
+    )
+    assert response.status_code == 302
+    contract.refresh_from_db()
+    assert contract.version == 2 and contract.value == Decimal("175000000.00")
+    assert contract.amendments.get().rationale == "投资调减"
+    # Someone who may not edit the project gets no further than 403/404.
+    client.force_login(city.outsider)
+    assert client.post(url, {**fields, "rationale": "x"}).status_code in (403, 404)
