@@ -65,6 +65,11 @@ def is_government_agent(user) -> bool:
     return Position.objects.filter(user=user, active=True, roles__code="agent").exists()
 
 
+def is_supervisor(user) -> bool:
+    """Officials who supervise some government's approvals (electronic supervision)."""
+    return bool(supervised_paths(user))
+
+
 def agent_grants_to(user, *, today=None):
     """The active grants the user holds as an agent (empty for anyone else)."""
     from approvals.models import AgentGrant

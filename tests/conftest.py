@@ -90,3 +90,15 @@ def calendar_data(request):
 def fast_passwords(settings):
     """Factories hash a password per user; a fast hasher keeps the suite quick."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def english_messages(request):
+    """Messages asserted in English: in the test code and on the pages the test client reads
+    (pages otherwise answer in the default zh-hans). Apps' conftests make it autouse."""
+    from django.utils import translation
+
+    if "client" in request.fixturenames:
+        request.getfixturevalue("client").defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    with translation.override("en"):
+        yield

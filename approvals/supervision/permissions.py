@@ -9,15 +9,11 @@ for notices about an application's promised limit.
 
 from __future__ import annotations
 
-from approvals.permissions import government_paths, holds_role, in_paths_q, supervised_paths
+from approvals.permissions import government_paths, holds_role, in_paths_q, is_supervisor, supervised_paths
 
-__all__ = ["government_paths", "in_paths_q", "supervised_paths"]
+__all__ = ["government_paths", "in_paths_q", "is_supervisor", "supervised_paths"]
 
 SUPERVISOR = "supervisor"
-
-
-def is_supervisor(user) -> bool:
-    return bool(supervised_paths(user))
 
 
 def overseen_paths(user) -> list[str]:

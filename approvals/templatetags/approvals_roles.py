@@ -23,12 +23,8 @@ def credit_bar(applicant):
 
 @register.filter
 def is_supervisor(user) -> bool:
-    """Officials holding the supervisor role in any unit (electronic supervision)."""
-    if not (user and user.is_authenticated and user.is_active):
-        return False
-    from coordination.models import Position
-
-    return Position.objects.filter(user=user, active=True, roles__code="supervisor").exists()
+    """Officials who supervise some government's approvals: the dashboard's own rule."""
+    return permissions.is_supervisor(user)
 
 
 @register.filter

@@ -7,7 +7,6 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
-from django.utils import translation
 
 from coordination.models import OrgKind
 from operations import services
@@ -17,12 +16,8 @@ from tests.factories import OrgUnitFactory, UserFactory, staff
 
 
 @pytest.fixture(autouse=True)
-def english(request):
-    """Messages are asserted in English: in the test code and on the pages the test client reads."""
-    if "client" in request.fixturenames:
-        request.getfixturevalue("client").defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    with translation.override("en"):
-        yield
+def english(english_messages):
+    """The tests assert English messages (tests/conftest.py: english_messages)."""
 
 
 def uscc(body8: str) -> str:

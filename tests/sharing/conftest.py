@@ -3,7 +3,6 @@
 import datetime
 
 import pytest
-from django.utils import translation
 
 from coordination.models import OrgKind, OrgLevel
 from sharing import services
@@ -12,12 +11,8 @@ from tests.factories import FunctionalLineFactory, OfficialFactory, OrgUnitFacto
 
 
 @pytest.fixture(autouse=True)
-def english(request):
-    """Messages are asserted in English: in the test code and on the pages the test client reads."""
-    if "client" in request.fixturenames:
-        request.getfixturevalue("client").defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    with translation.override("en"):
-        yield
+def english(english_messages):
+    """The tests assert English messages (tests/conftest.py: english_messages)."""
 
 
 class World:
