@@ -12,21 +12,11 @@ from approvals.models import Item, Package
 from approvals.selectors import assistance as assist
 from approvals.selectors import guide_items, guide_packages
 from portal.clocks import services as clocks
+from portal.forms import BootstrapStyleMixin
 
 
-class _Styled(forms.Form):
-    """Bootstrap classes on every widget."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for f in self.fields.values():
-            if isinstance(f.widget, forms.CheckboxInput):
-                css = "form-check-input"
-            elif isinstance(f.widget, forms.Select):
-                css = "form-select"
-            else:
-                css = "form-control"
-            f.widget.attrs.setdefault("class", css)
+class _Styled(BootstrapStyleMixin, forms.Form):
+    pass
 
 
 class AgentChoiceField(forms.ModelChoiceField):

@@ -7,6 +7,30 @@ from django.utils.translation import gettext_lazy as _
 from portal.models import User, UserKind
 
 
+class BootstrapStyleMixin:
+    """Bootstrap 5 classes on every visible widget, added to any the form already set:
+    form-check-input for checkboxes, form-select for selects, form-control otherwise;
+    `bootstrap_size = "sm"` for the small variants."""
+
+    bootstrap_size = ""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        small = f"-{self.bootstrap_size}" if self.bootstrap_size else ""
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.HiddenInput):
+                continue
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = f"form-select form-select{small}" if small else "form-select"
+            else:
+                css = f"form-control form-control{small}" if small else "form-control"
+            if css.split()[0] not in widget.attrs.get("class", "").split():
+                widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
 class ApplicantRegistrationForm(UserCreationForm):
     """Citizens register with their resident ID number; enterprises with their credit code."""
 

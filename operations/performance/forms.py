@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from operations.performance.models import Source
+from portal.forms import BootstrapStyleMixin
 
 DATE = forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"})
 SMALL = {"class": "form-control form-control-sm"}
@@ -98,7 +99,7 @@ class FrameworkForm(forms.Form):
         return tree
 
 
-class MechanismForm(forms.Form):
+class MechanismForm(BootstrapStyleMixin, forms.Form):
     """The contract's payment mechanism: amounts per period, score bands, abatements, incentives."""
 
     contract_version = forms.IntegerField(label=_("Contract version"), min_value=1, initial=1)
@@ -134,13 +135,7 @@ class MechanismForm(forms.Form):
         label=_("Payment due (working days after approval)"), min_value=1, max_value=365, initial=20
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            if isinstance(field.widget, forms.CheckboxInput):
-                field.widget.attrs.setdefault("class", "form-check-input")
-            else:
-                field.widget.attrs.setdefault("class", "form-control form-control-sm")
+    bootstrap_size = "sm"
 
     def clean_bands(self):
         try:
