@@ -141,6 +141,7 @@ ENTERPRISES = [
 # username, full name, kind, unit code, title, roles
 LOGINS = [
     ("admin", "系统管理员", UserKind.OFFICIAL, "yx-data", "系统管理员", []),
+    ("leader", "陈立明", UserKind.OFFICIAL, "yx-gov", "市长", []),
     ("head", "冯涛", UserKind.OFFICIAL, "yx-approval", "局长", [RoleCode.HEAD]),
     ("reviewer", "李审核", UserKind.OFFICIAL, "yx-approval", "审查员", [RoleCode.REVIEWER]),
     ("reviewer2", "赵审核", UserKind.OFFICIAL, "yx-emergency", "消防审查员", [RoleCode.REVIEWER]),
@@ -173,6 +174,7 @@ LOGINS = [
 
 ROLE_HINTS = {
     "admin": "Django admin, edits the chart",
+    "leader": "mayor, co-leader of the leading group (city overview)",
     "head": "head of the approval bureau (approves extensions)",
     "reviewer": "reviewer, approval bureau",
     "reviewer2": "reviewer, emergency management (fire safety)",
@@ -359,6 +361,7 @@ class DemoLoader:
 
         self.seats(group)
         self.logins()
+        self.link_seats(group)
         self.clocks()
         return self.created
 
@@ -385,6 +388,13 @@ class DemoLoader:
                     "represents": OrgUnit.objects.get(code=unit_code),
                     "sort_order": order,
                 },
+            )
+
+    def link_seats(self, group):
+        """Seats held by people who have a demo login (the mayor and the approval bureau head)."""
+        for person, username in (("陈立明", "leader"), ("冯涛", "head")):
+            LeadingGroupMember.objects.filter(group=group, person_name=person, user__isnull=True).update(
+                user=User.objects.get(username=username)
             )
 
     def clocks(self):

@@ -52,3 +52,22 @@ class ChartPermission(BasePermission):
         if request.method == "DELETE":
             return can_delete_units(request.user)
         return can_edit_chart(request.user)
+
+
+def sees_whole_programme(user) -> bool:
+    """Who steers the whole programme and therefore sees all of it (matters, the city overview).
+
+    Superusers; officials holding the smart-city office's coordinator role in an active position;
+    and officials holding a seat in a leading group (its co-leaders, deputies, members and office
+    director). Everyone else sees what their own units lead or take part in.
+    """
+    if not can_view_chart(user):
+        return False
+    if user.is_superuser:
+        return True
+    from coordination.models import LeadingGroupMember, Position, RoleCode
+
+    return (
+        Position.objects.filter(user=user, active=True, roles__code=RoleCode.OFFICE_COORDINATOR).exists()
+        or LeadingGroupMember.objects.filter(user=user).exists()
+    )

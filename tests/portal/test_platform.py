@@ -29,6 +29,7 @@ from coordination.models import (
     Position,
     RoleCode,
 )
+from coordination.permissions import sees_whole_programme
 from portal.celery import app as celery_app
 from portal.models import User, UserKind
 from portal.validators import check_division_code, check_id_number, check_uscc
@@ -208,6 +209,10 @@ def test_demo_leading_group_has_three_co_leaders_one_from_an_enterprise(demo):
     assert co_leaders.count() == 3
     assert co_leaders.filter(represents__kind=OrgKind.ENTERPRISE).count() == 1
     assert LeadingGroupMember.objects.filter(group=group, role=LeadingGroupRole.OFFICE_DIRECTOR).exists()
+    # The mayor's seat is held by the `leader` demo login, who therefore sees the whole programme.
+    mayor = co_leaders.get(person_name="陈立明")
+    assert mayor.user.username == "leader"
+    assert sees_whole_programme(mayor.user)
 
 
 def test_demo_has_an_office_with_three_nameplates(demo):
