@@ -20,6 +20,7 @@ from approvals import permissions, services
 from approvals.forms_assist import AgentGrantForm, AreaForm, RevokeGrantForm, VerificationForm
 from approvals.models import AgentGrant
 from approvals.selectors import assistance as assist
+from coordination.permissions import is_official
 from portal.clocks.selectors import clocks_by_subject, clocks_for
 from portal.errors import DomainError
 
@@ -121,6 +122,8 @@ def area(request, uuid):
 
 @login_required
 def verifications(request):
+    if not is_official(request.user):
+        raise PermissionDenied
     rows = list(assist.verifications_for(user=request.user)[:200])
     clocks = clocks_by_subject(subjects=rows)
     for row in rows:

@@ -10,13 +10,18 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission
 from portal.models import UserKind
 
 
-def can_view_chart(user) -> bool:
+def is_official(user) -> bool:
+    """An active government official's account (or a superuser)."""
     return bool(
         user
         and user.is_authenticated
         and user.is_active
         and (user.is_superuser or user.kind == UserKind.OFFICIAL)
     )
+
+
+def can_view_chart(user) -> bool:
+    return is_official(user)
 
 
 def can_edit_chart(user) -> bool:

@@ -69,21 +69,26 @@ def calendar_data(request):
             marker is not None and marker.kwargs.get("transaction", False)
         )
         request.getfixturevalue("transactional_db" if transactional else "db")
-        from django.utils import timezone
-
-        from portal.workcal.models import CalendarDay, CalendarYear
-        from portal.workcal.seed import CHECKED_YEARS, seed_years
-
-        if CalendarYear.objects.filter(year__in=SEEDED_CALENDAR_YEARS).count() != len(SEEDED_CALENDAR_YEARS):
-            seed_years(
-                year_model=CalendarYear,
-                day_model=CalendarDay,
-                years=SEEDED_CALENDAR_YEARS,
-                now=timezone.now(),
-                checked_years=CHECKED_YEARS,
-            )
+        ensure_calendar_seed()
     yield
     days.clear_cache()
+
+
+def ensure_calendar_seed():
+    """Put the migration's calendar seed back if a transactional test flushed it."""
+    from django.utils import timezone
+
+    from portal.workcal.models import CalendarDay, CalendarYear
+    from portal.workcal.seed import CHECKED_YEARS, seed_years
+
+    if CalendarYear.objects.filter(year__in=SEEDED_CALENDAR_YEARS).count() != len(SEEDED_CALENDAR_YEARS):
+        seed_years(
+            year_model=CalendarYear,
+            day_model=CalendarDay,
+            years=SEEDED_CALENDAR_YEARS,
+            now=timezone.now(),
+            checked_years=CHECKED_YEARS,
+        )
 
 
 @pytest.fixture(autouse=True)

@@ -11,9 +11,10 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
+from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
@@ -413,6 +414,11 @@ class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     @action(detail=True, methods=["post"], url_path="decide-extension")
     def decide_extension(self, request, *args, **kwargs):
         task = self.get_object()
+        if not permissions.can_approve_extension(request.user, task):
+            # Refused before the body is read: only the head decides, whatever is sent.
+            raise exceptions.PermissionDenied(
+                _("Only the head of the department may decide on an extension.")
+            )
         data = _input(s.TaskExtensionDecideInput, request)
         services.task_extension_decide(
             actor=request.user, task=task, approve=data["approve"], days=data["days"], reason=data["reason"]

@@ -9,10 +9,12 @@ POST /ppp/performance/api/records/
 
 from __future__ import annotations
 
-from rest_framework import serializers, status
+from django.utils.translation import gettext as _
+from rest_framework import permissions, serializers, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
+from operations.performance import permissions as perms
 from operations.performance import selectors, services
 from operations.performance.models import Indicator, Source
 
@@ -26,8 +28,16 @@ class RecordIn(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+class MayReport(permissions.BasePermission):
+    """Refused before the body is read: only people with a use for PPP performance may post."""
+
+    def has_permission(self, request, view):
+        return perms.can_use_performance(request.user)
+
+
 class RecordCreate(GenericAPIView):
     serializer_class = RecordIn
+    permission_classes = [permissions.IsAuthenticated, MayReport]
 
     def post(self, request):
         data = self.get_serializer(data=request.data)
@@ -37,7 +47,7 @@ class RecordCreate(GenericAPIView):
         framework = services.current_framework(project)
         indicator = Indicator.objects.filter(framework=framework, code=values["indicator"], level=3).first()
         if indicator is None:
-            return Response({"indicator": ["Unknown indicator."]}, status=status.HTTP_400_BAD_REQUEST)
+            return Response({"indicator": [_("Unknown indicator.")]}, status=status.HTTP_400_BAD_REQUEST)
         record = services.record_add(
             actor=request.user,
             indicator=indicator,

@@ -32,6 +32,12 @@ def is_evaluator(user) -> bool:
     return Position.objects.filter(user=user, active=True, roles__code=EVALUATOR).exists()
 
 
+def can_use_performance(user) -> bool:
+    """Who has a use for the performance pages at all: PPP users (managers, agencies, project
+    companies) and evaluators. Everyone else is refused rather than shown an empty list."""
+    return ppp.can_use_ppp(user) or is_evaluator(user)
+
+
 def evaluation_scope(user) -> Q | None:
     """A filter on Evaluation for what the user may see; None when nothing."""
     if not (user and user.is_authenticated and user.is_active):

@@ -39,6 +39,8 @@ def _run(request, call, success: str) -> bool:
 
 @login_required
 def evaluation_list(request):
+    if not perms.can_use_performance(request.user):
+        raise PermissionDenied
     evaluations = selectors.evaluations_visible(request.user)[:200]
     return render(request, "performance/evaluation_list.html", {"evaluations": evaluations})
 

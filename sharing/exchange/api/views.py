@@ -25,7 +25,7 @@ from portal.audit.context import current_context
 from portal.audit.middleware import client_ip
 from sharing.models import DataResource
 
-from .. import access, chain, conf, loaders, services
+from .. import access, chain, conf, loaders, permissions, services
 from .authentication import CredentialAuthentication
 
 HEADERS = [
@@ -245,6 +245,9 @@ class RecordsView(_PullView):
         resource = DataResource.objects.filter(code=code).first()
         if resource is None:
             raise exceptions.NotFound(_("No resource has the code %(code)s.") % {"code": code})
+        # Refuse before reading the body: who may push does not depend on what is pushed.
+        if not permissions.can_load_records(request.user, resource):
+            raise exceptions.PermissionDenied(_("Only the provider's data stewards may load its records."))
         rows = request.data.get("records") if isinstance(request.data, dict) else request.data
         if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
             raise exceptions.ValidationError({"records": [_("Send a list of objects keyed by item code.")]})

@@ -1,0 +1,278 @@
+"""The world the access matrix runs in: the demo city plus a few objects it lacks.
+
+Every route's URL arguments are looked up here by meaning ("the citizen's granted application",
+"a pending task of the emergency bureau"), never by database id, so the matrix reads as a policy.
+"""
+
+from __future__ import annotations
+
+import datetime
+from functools import cached_property
+
+from django.core.files.base import ContentFile
+from django.core.management import call_command
+
+from portal.models import User, UserKind
+
+# Role → demo login. "other_applicant" is a second citizen with no objects of their own.
+ROLES = {
+    "anonymous": None,
+    "applicant": "citizen",
+    "other_applicant": "citizen2",
+    "reviewer_x": "reviewer",  # approval bureau
+    "reviewer_y": "reviewer2",  # emergency management bureau
+    "clerk": "clerk",
+    "coordinator": "coordinator",
+    "supervisor": "supervisor",
+    "steward": "steward",  # big-data bureau, the data authority
+    "ppp_manager": "ppp",
+    "project_company": "enterprise",  # representative of yx-digital, the IOC project company
+    "evaluator": "evaluator",
+    "intermediary": "intermediary",
+    "office": "office",
+    "admin": "admin",
+}
+
+
+def build_world():
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    User.objects.get_or_create(username="citizen2", defaults={"full_name": "李四", "kind": UserKind.CITIZEN})
+    world = World()
+    # Objects the demo lacks are made now, inside the module's transaction: made lazily they would
+    # vanish with the first test's rollback while the cached property still pointed at them.
+    for name in ("citizen_material", "form_template", "score"):
+        getattr(world, name)
+    return world
+
+
+class World:
+    def user(self, username):
+        return User.objects.get(username=username)
+
+    # Approvals -----------------------------------------------------------------------------
+    @cached_property
+    def citizen_app(self):
+        from approvals.models import Application
+
+        return Application.objects.filter(applicant__username="citizen", status="published").first()
+
+    @cached_property
+    def review_app(self):
+        """An enterprise application in review with pending tasks in both bureaus."""
+        from approvals.models import Application
+
+        return (
+            Application.objects.filter(
+                status="in_review",
+                tasks__department__code="yx-emergency",
+                tasks__status="pending",
+            )
+            .order_by("-id")
+            .first()
+        )
+
+    @cached_property
+    def task_x(self):
+        return self.review_app.tasks.filter(department__code="yx-approval", status="pending").first()
+
+    @cached_property
+    def citizen_material(self):
+        from approvals.models import ApplicationMaterial
+
+        app = self.citizen_app
+        found = ApplicationMaterial.objects.filter(application=app).first()
+        if found:
+            return found
+        material = app.item.materials.first() if app.item_id else None
+        if material is None:
+            from approvals.models import Material
+
+            material = Material.objects.first()
+        row = ApplicationMaterial(
+            application=app, material=material, status="provided", uploaded_by=app.applicant
+        )
+        row.file.save("licence.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=False)
+        row.save()
+        return row
+
+    @cached_property
+    def grant(self):
+        from approvals.models import AgentGrant
+
+        return AgentGrant.objects.filter(applicant__username="citizen").first()
+
+    @cached_property
+    def verification(self):
+        from approvals.models import PledgeVerification
+
+        return PledgeVerification.objects.order_by("id").first()
+
+    @cached_property
+    def notice(self):
+        from approvals.supervision.models import SupervisionNotice
+
+        return SupervisionNotice.objects.filter(department__code="yx-approval").order_by("id").first()
+
+    @cached_property
+    def task_clock(self):
+        from portal.clocks.models import Clock
+
+        return Clock.objects.get(
+            subject_type__app_label="approvals",
+            subject_type__model="departmenttask",
+            subject_id=str(self.task_x.pk),
+            purpose="review",
+        )
+
+    @cached_property
+    def company_certificate(self):
+        """An issued certificate of the enterprise (the `project_company` login)."""
+        from approvals.results.models import Certificate
+
+        return (
+            Certificate.objects.filter(application__applicant__username="enterprise", state="issued")
+            .order_by("id")
+            .first()
+        )
+
+    @cached_property
+    def verify_token(self):
+        from approvals.results.documents import verify_token
+
+        return verify_token(self.company_certificate)
+
+    @cached_property
+    def citizen_notification(self):
+        from portal.notifications.models import Notification
+
+        return Notification.objects.filter(recipient__username="citizen").first()
+
+    @cached_property
+    def steward_clock(self):
+        from portal.clocks.models import Clock
+
+        return Clock.objects.filter(owner__username="steward").first()
+
+    # Data sharing ------------------------------------------------------------------------
+    @cached_property
+    def resource(self):
+        """A resource of the big-data bureau (the steward's own unit)."""
+        from sharing.models import DataResource
+
+        return DataResource.objects.get(code="A05-01-01-0001")
+
+    @cached_property
+    def request(self):
+        from sharing.models import DataRequest
+
+        return DataRequest.objects.filter(resource=self.resource).first()
+
+    @cached_property
+    def agreement(self):
+        from sharing.models import Agreement
+
+        return Agreement.objects.filter(status="active").order_by("id").first()
+
+    @cached_property
+    def credential(self):
+        from sharing.exchange.models import ApiCredential
+
+        return ApiCredential.objects.order_by("id").first()
+
+    @cached_property
+    def objection(self):
+        from sharing.exchange.models import Objection
+
+        return Objection.objects.order_by("id").first()
+
+    @cached_property
+    def return_run(self):
+        from sharing.exchange.models import ReturnFlowRun
+
+        return ReturnFlowRun.objects.order_by("id").first()
+
+    # PPP ---------------------------------------------------------------------------------
+    @cached_property
+    def project(self):
+        """The IOC PPP project, whose project company is the `enterprise` login's unit."""
+        from operations.models import Project
+
+        return Project.objects.get(code="yx-ppp-ioc")
+
+    @cached_property
+    def contract(self):
+        return self.project.contracts.order_by("id").first()
+
+    @cached_property
+    def tender(self):
+        from operations.models import Tender
+
+        return Tender.objects.order_by("id").first()
+
+    @cached_property
+    def flag(self):
+        return self.tender.flags.order_by("id").first()
+
+    @cached_property
+    def party(self):
+        from operations.models import PartyProfile
+
+        return PartyProfile.objects.select_related("unit").order_by("id").first().unit
+
+    @cached_property
+    def catalogue_entry(self):
+        from operations.models import CatalogueEntry
+
+        return CatalogueEntry.objects.order_by("id").first()
+
+    @cached_property
+    def evaluation(self):
+        from operations.performance.models import Evaluation
+
+        return Evaluation.objects.filter(project=self.project, state="published").order_by("id").first()
+
+    @cached_property
+    def score(self):
+        """A score with an evidence file (the demo has none: give one)."""
+        score = self.evaluation.scores.order_by("id").first()
+        if not score.evidence_file:
+            score.evidence_file.save("evidence.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"))
+        return score
+
+    today = datetime.date.today()
+
+    @cached_property
+    def package(self):
+        from approvals.models import Package
+
+        return Package.objects.order_by("id").first()
+
+    @cached_property
+    def form_template(self):
+        from approvals.models import Material
+
+        found = Material.objects.exclude(template="").order_by("id").first()
+        if found is None:
+            found = Material.objects.filter(item__published=True).order_by("id").first()
+            found.template.save("template.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"))
+        return found
+
+    @cached_property
+    def leading_group(self):
+        from coordination.models import OrgKind, OrgUnit
+
+        return OrgUnit.objects.get(kind=OrgKind.LEADING_GROUP)
+
+    @cached_property
+    def resource_item(self):
+        return self.resource.items.order_by("id").first()
+
+    @cached_property
+    def open_resource(self):
+        from sharing.models import DataResource
+
+        return DataResource.objects.filter(open_attribute="open", status="published").order_by("code").first()
+
+    @cached_property
+    def return_agreement(self):
+        return self.return_run.agreement
