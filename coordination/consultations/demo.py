@@ -14,6 +14,8 @@ from __future__ import annotations
 import contextlib
 import datetime
 
+from django.utils import timezone
+
 from coordination.models import OrgUnit, Position, Role, RoleCode
 from portal.clocks import services as clocks
 from portal.models import User, UserKind
@@ -85,9 +87,16 @@ def _create(office, unit, title, kind, opens_on, closes_on, summary, full_text, 
 
 
 def _comment(user, consultation, text, section="", show_name=False) -> Comment:
-    return services.comment_create(
+    comment = services.comment_create(
         actor=user, consultation=consultation, text=text, section_ref=section, show_name=show_name
     )
+    # The demo replays past days: date the comment on its day (a timestamp, not a status).
+    when = timezone.make_aware(
+        datetime.datetime.combine(clocks.local_today(), datetime.time(9, 30))
+        + datetime.timedelta(minutes=17 * comment.pk % 480)
+    )
+    Comment.objects.filter(pk=comment.pk).update(created_at=when)
+    return comment
 
 
 def load_demo() -> str:

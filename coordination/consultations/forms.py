@@ -56,7 +56,7 @@ class ConsultationForm(BootstrapStyleMixin, forms.ModelForm):
 class DocumentForm(BootstrapStyleMixin, forms.Form):
     bootstrap_size = "sm"
     title = forms.CharField(label=_("Document title"), max_length=200, required=False)
-    file = forms.FileField(label=_("File"))
+    file = forms.FileField(label=_("Document file"))
 
 
 class CommentForm(BootstrapStyleMixin, forms.Form):
@@ -79,13 +79,15 @@ class CommentForm(BootstrapStyleMixin, forms.Form):
 
 class AnswerForm(BootstrapStyleMixin, forms.Form):
     bootstrap_size = "sm"
-    outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices)
-    answer = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 2}))
+    outcome = forms.ChoiceField(label=_("Answer outcome"), choices=Outcome.choices)
+    answer = forms.CharField(label=_("Answer to the comment"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class ReasonForm(BootstrapStyleMixin, forms.Form):
     bootstrap_size = "sm"
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    reason = forms.CharField(
+        label=_("Reason (recorded)"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
 
 
 class PublishForm(BootstrapStyleMixin, forms.Form):

@@ -81,14 +81,14 @@ def stakeholder_of(user) -> tuple[str, str] | None:
     organisation chart (never from a form); None if the user may not comment at all."""
     if not _active(user):
         return None
+    represented = _representation(user)
+    if user.kind == UserKind.ENTERPRISE:
+        return Stakeholder.ENTERPRISE, user.organisation_name or (represented[1] if represented else "")
+    if represented is not None:
+        # An organisation's representative speaks for it (even with a citizen account).
+        return represented
     if user.kind == UserKind.CITIZEN:
         return Stakeholder.CITIZEN, ""
-    if user.kind == UserKind.ENTERPRISE:
-        represented = _representation(user)
-        return Stakeholder.ENTERPRISE, user.organisation_name or (represented[1] if represented else "")
-    represented = _representation(user)
-    if represented is not None:
-        return represented
     return None
 
 
