@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coordination.overview.registry import Metric, Section
@@ -31,8 +32,9 @@ def consultations_section(viewer) -> Section:
         closes_on__gte=day,
     ).count()
     comments = Comment.objects.filter(status=CommentStatus.ACTIVE)
+    year = timezone.localdate().year  # created_at is a real timestamp
     row = comments.aggregate(
-        this_year=Count("id", filter=Q(consultation__in=scope.values("pk"), created_at__year=day.year)),
+        this_year=Count("id", filter=Q(consultation__in=scope.values("pk"), created_at__year=year)),
         adopted=Count("id", filter=Q(consultation__in=rate_scope.values("pk"), outcome=Outcome.ADOPTED)),
         partly=Count("id", filter=Q(consultation__in=rate_scope.values("pk"), outcome=Outcome.PARTLY)),
         refused=Count("id", filter=Q(consultation__in=rate_scope.values("pk"), outcome=Outcome.NOT_ADOPTED)),
