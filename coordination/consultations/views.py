@@ -158,6 +158,9 @@ def statistics(request):
         qs = selectors.public_list(day=services.today(), state=ConsultationStatus.PUBLISHED)
         scope = "public"
     rows, total = stats.stats_across(qs[:200])
+    day = services.today()
+    for c, _s in rows:
+        c.effective_label = ConsultationStatus(c.effective_status(day)).label
     return render(
         request,
         "consultations/statistics.html",

@@ -59,3 +59,30 @@ def test_adoption_rate(adopted, partly, refused):
         assert abs(rate - 100 * (adopted + partly) / (adopted + partly + refused)) <= 0.05
         if refused == 0:
             assert rate == 100
+
+
+@pytest.mark.django_db
+def test_edit_page_before_opening(city, today, client):
+    from django.urls import reverse
+
+    consultation = make_consultation(
+        actor=city["official"], unit=city["unit"], opens_on=NOV + datetime.timedelta(5)
+    )
+    client.force_login(city["official"])
+    url = reverse("consultations:manage_edit", args=[consultation.number])
+    assert client.get(url).status_code == 200
+    data = {
+        "title": "改后的标题",
+        "subject_kind": "policy",
+        "summary": "新摘要",
+        "full_text": "",
+        "opens_on": "2026-11-07",
+        "closes_on": "2026-11-20",
+        "short_period_reason": "",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 400 and "at least 30 days" in response.content.decode()
+    data["short_period_reason"] = "与试点申报衔接"
+    assert client.post(url, data).status_code == 302
+    consultation.refresh_from_db()
+    assert consultation.title == "改后的标题" and consultation.period_days == 14
