@@ -6,3 +6,11 @@ class ConsultationsConfig(AppConfig):
     name = "coordination.consultations"
     label = "consultations"
     verbose_name = _("Public consultations")
+
+    def ready(self):
+        from coordination.overview import registry
+
+        from . import services  # noqa: F401 - registers the audit action labels
+        from .overview import consultations_section
+
+        registry.register("participation", consultations_section, order=50)
