@@ -94,7 +94,9 @@ def _stage_chart(stages) -> Chart:
     return Chart(
         key="ppp-stages",
         title=_("PPP projects by stage"),
-        option=figures.pie_option(name=_("PPP projects"), data=stages),
+        option=figures.bar_line_option(
+            categories=[s["name"] for s in stages], bars=[s["value"] for s in stages], bar_name=_("PPP projects")
+        ),
     )
 
 
