@@ -95,7 +95,9 @@ def _stage_chart(stages) -> Chart:
         key="ppp-stages",
         title=_("PPP projects by stage"),
         option=figures.bar_line_option(
-            categories=[s["name"] for s in stages], bars=[s["value"] for s in stages], bar_name=_("PPP projects")
+            categories=[s["name"] for s in stages],
+            bars=[s["value"] for s in stages],
+            bar_name=_("PPP projects"),
         ),
     )
 
