@@ -145,8 +145,14 @@ def section(viewer) -> Section | None:
     counts = project_counts(projects)
     score, scored = average_latest_score(projects)
     pay = payments_this_year(projects, today)
-    url = reverse("operations:list")
-    evaluations = reverse("performance:list")
+    public_url = reverse("operations:public-list")
+    if permissions.can_use_ppp(viewer):
+        url, evaluations = reverse("operations:list"), reverse("performance:list")
+        links = [(_("PPP projects"), url), (_("Performance evaluations"), evaluations)]
+    else:  # a leader without a PPP role: /ppp/ would refuse them; the disclosure page will not
+        url = evaluations = public_url
+        links = []
+    links.append((_("PPP disclosure"), public_url))
     return Section(
         key=KEY,
         title=_("PPP projects"),
@@ -181,10 +187,6 @@ def section(viewer) -> Section | None:
             ),
         ],
         charts=[_stage_chart(by_stage(projects))],
-        links=[
-            (_("PPP projects"), url),
-            (_("Performance evaluations"), evaluations),
-            (_("PPP disclosure"), reverse("operations:public-list")),
-        ],
+        links=links,
         scope=_("City-wide") if scope == Q() else _("Projects of your units"),
     )

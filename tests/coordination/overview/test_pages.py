@@ -8,6 +8,10 @@ import pytest
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>")
 
 
+def section_html(html, key):
+    return html.split(f'id="overview-{key}"', 1)[1].split("</section>", 1)[0]
+
+
 def test_anonymous_users_are_sent_to_log_in(client, city2):
     for path in ("/overview/", "/overview/screen/"):
         response = client.get(path)
@@ -50,7 +54,10 @@ def test_the_leader_sees_every_tile_with_its_number_and_link(client, city2):
         html,
     )
     assert tile and tile.groups() == ("Applications this month", "8")
-    assert 'href="/ppp/"' in html and 'href="/data/catalogue/"' in html
+    # Tiles link to pages the leader may open: the PPP disclosure, not /ppp/ (he holds no PPP role).
+    ppp = section_html(html, "ppp")
+    assert 'href="/ppp/public/"' in ppp and 'href="/ppp/"' not in ppp
+    assert 'href="/data/catalogue/"' in section_html(html, "sharing")
     assert 'data-chart="approvals-trend"' in html and 'data-chart="sharing-calls"' in html
     assert 'data-chart="ppp-stages"' in html
     assert "vendor/echarts/echarts.min.js" in html and "overview/overview.js" in html
@@ -63,6 +70,14 @@ def test_a_department_official_sees_his_sections_only(client, city2):
     assert 'data-section="approvals"' in html and 'data-section="ppp"' in html
     assert 'data-section="sharing"' not in html
     assert city2.b.name not in html
+
+
+def test_a_ppp_manager_is_linked_to_the_ppp_pages(client, city2):
+    client.force_login(city2.manager)
+    html = client.get("/overview/").content.decode()
+    ppp = section_html(html, "ppp")
+    assert 'href="/ppp/"' in ppp and 'href="/ppp/performance/"' in ppp
+    assert client.get("/ppp/").status_code == 200
 
 
 def test_an_official_with_nothing_to_see_gets_an_empty_page(client, city2):
