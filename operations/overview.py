@@ -123,7 +123,7 @@ def public_section() -> Section:
                 label=_("Average published evaluation score"),
                 value=score,
                 url=url,
-                note=_("latest published evaluation of %(n)s projects") % {"n": scored},
+                note=_("Projects with a published evaluation: %(n)s") % {"n": scored},
             ),
         ],
         charts=[_stage_chart(by_stage(projects))],
@@ -169,14 +169,14 @@ def section(viewer) -> Section | None:
                 label=_("Average latest evaluation score"),
                 value=score,
                 url=evaluations,
-                note=_("latest approved evaluation of %(n)s projects") % {"n": scored},
+                note=_("Projects with an approved evaluation: %(n)s (latest one each)") % {"n": scored},
             ),
             Metric(
                 label=_("Payments calculated this year"),
                 value=figures.wan(pay["amount"]),
                 unit=_("10k CNY"),
                 url=evaluations,
-                note=_("%(n)s calculations; %(paid)s (10k CNY) paid")
+                note=_("Calculations: %(n)s; paid this year: %(paid)s (10k CNY)")
                 % {"n": pay["calculated"], "paid": figures.wan(pay["paid"])},
             ),
             Metric(

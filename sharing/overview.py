@@ -226,7 +226,7 @@ def section(viewer) -> Section | None:
                 label=_("Published data resources"),
                 value=resources["resources"],
                 url=catalogue,
-                note=_("%(topics)s topics") % {"topics": resources["topics"]},
+                note=_("Topics covered: %(topics)s") % {"topics": resources["topics"]},
             ),
             Metric(label=_("Data requests pending"), value=requests["pending"], url=requests_url),
             Metric(label=_("Data requests approved"), value=requests["approved"], url=requests_url),
@@ -241,7 +241,7 @@ def section(viewer) -> Section | None:
                 label=_("Return-flow rows this month"),
                 value=flow["synced"],
                 url=flow_url,
-                note=_("%(held)s records held by the receiving units") % {"held": flow["held"]},
+                note=_("Records held by the receiving units: %(held)s") % {"held": flow["held"]},
             ),
         ],
         charts=[

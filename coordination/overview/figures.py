@@ -56,7 +56,9 @@ def wan(amount) -> float:
 
 def bar_line_option(*, categories, bars, bar_name, line=None, line_name="", line_max=None) -> dict:
     """A bar series with an optional line on a second axis (e.g. volume and on-time rate)."""
-    series = [{"name": bar_name, "type": "bar", "data": bars, "itemStyle": {"color": "#3b82f6"}}]
+    series = [
+        {"name": bar_name, "type": "bar", "data": bars, "barMaxWidth": 36, "itemStyle": {"color": "#3b82f6"}}
+    ]
     y_axes = [{"type": "value", "minInterval": 1}]
     if line is not None:
         series.append(

@@ -41,6 +41,11 @@ class Metric:
     # A short translated line under the number, e.g. "limit 12.0 working days".
     note: str = ""
 
+    def __post_init__(self):
+        # 3.0 shows as 3, the same on the server-rendered page as after a refresh in the browser.
+        if isinstance(self.value, float) and self.value.is_integer():
+            object.__setattr__(self, "value", int(self.value))
+
 
 @dataclass(frozen=True)
 class Chart:

@@ -114,9 +114,9 @@ def test_sharing_city_wide(city3):
         "Return-flow rows this month": 10,
     }
     notes = {m.label: m.note for m in section.metrics}
-    assert notes["Published data resources"] == "2 topics"
+    assert notes["Published data resources"] == "Topics covered: 2"
     assert notes["Exchange calls this month"] == f"{N} refused"
-    assert notes["Return-flow rows this month"] == "1 records held by the receiving units"
+    assert notes["Return-flow rows this month"] == "Records held by the receiving units: 1"
     chart = section.charts[0].option
     assert len(chart["xAxis"]["data"]) == 30
     assert chart["series"][0]["data"][-1] == 2 * N and sum(chart["series"][0]["data"]) == 2 * N

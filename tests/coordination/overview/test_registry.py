@@ -83,3 +83,8 @@ def test_viewer_for_keeps_officials_and_makes_everyone_else_public(city):
     assert registry.viewer_for(city.citizen) is None
     assert registry.viewer_for(AnonymousUser()) is None
     assert registry.viewer_for(None) is None
+
+
+def test_whole_floats_show_as_integers_like_the_browser_shows_them():
+    assert Metric(label="x", value=3.0).value == 3 and isinstance(Metric(label="x", value=3.0).value, int)
+    assert Metric(label="x", value=90.9).value == 90.9
