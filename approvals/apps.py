@@ -8,3 +8,7 @@ class ApprovalsConfig(AppConfig):
 
     def ready(self):
         from approvals import receivers  # noqa: F401 - reacts to the approval clocks' signals
+        from approvals.overview import section
+        from coordination.overview.registry import register
+
+        register("approvals", section, order=10)

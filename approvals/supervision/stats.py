@@ -299,3 +299,87 @@ def to_workbook(stats: MonthlyStats):
         for rank, figures in enumerate(bottleneck.departments, start=1):
             sheet.append([bottleneck.package, rank, figures.label, figures.count, figures.avg_used])
     return book
+
+
+# -- series for the city overview ---------------------------------------------------------------------
+
+
+@dataclass
+class MonthFigures:
+    """One month of department-task figures, the same as `MonthlyStats.tasks_total` of that month."""
+
+    month: datetime.date  # first day
+    count: int = 0
+    on_time: int = 0
+    used: int = 0
+    limit: int = 0
+
+    @property
+    def on_time_rate(self) -> float:
+        return round(self.on_time / self.count, 4) if self.count else 0.0
+
+    @property
+    def avg_used(self) -> float:
+        return round(self.used / self.count, 2) if self.count else 0.0
+
+    @property
+    def avg_limit(self) -> float:
+        return round(self.limit / self.count, 2) if self.count else 0.0
+
+
+def add_months(first: datetime.date, months: int) -> datetime.date:
+    index = first.year * 12 + first.month - 1 + months
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+def monthly_series(
+    *, first: datetime.date, last: datetime.date, paths: list[str] | None = None
+) -> list[MonthFigures]:
+    """Department-task figures per month from `first`'s month to `last`'s, aggregated in SQL (one
+    query, whatever the months hold). Same cases as `monthly_stats` (review clocks stopped in the
+    month; cancelled tasks left out; `paths` limits them to those subtrees, None: all), so each
+    month equals that month's `tasks_total`."""
+    from django.db.models import CharField, F, Q, Sum
+    from django.db.models.functions import Cast, TruncMonth
+
+    first = first.replace(day=1)
+    end = add_months(last.replace(day=1), 1)
+    tasks = DepartmentTask.objects.exclude(status=TaskStatus.CANCELLED)
+    if paths is not None:
+        tasks = tasks.filter(permissions.in_paths_q(paths, "department"))
+    rows = (
+        Clock.objects.filter(
+            subject_type=ContentType.objects.get_for_model(DepartmentTask),
+            purpose="review",
+            state=ClockState.STOPPED,
+            stopped_on__gte=first,
+            stopped_on__lt=end,
+            subject_id__in=tasks.values(key=Cast("pk", output_field=CharField())),
+        )
+        .annotate(month=TruncMonth("stopped_on"))
+        .values("month")
+        .annotate(
+            count=Count("pk"),
+            late=Count("pk", filter=Q(finished_late=True)),
+            used=Coalesce(Sum("consumed_days"), 0),
+            limit=Coalesce(Sum(F("limit_days") + F("extension_days")), 0),
+        )
+        .order_by("month")
+    )
+    by_month = {}
+    for row in rows:
+        month = row["month"]
+        month = month.date() if isinstance(month, datetime.datetime) else month
+        by_month[month] = MonthFigures(
+            month=month,
+            count=row["count"],
+            on_time=row["count"] - row["late"],
+            used=row["used"],
+            limit=row["limit"],
+        )
+    series = []
+    month = first
+    while month < end:
+        series.append(by_month.get(month) or MonthFigures(month=month))
+        month = add_months(month, 1)
+    return series
