@@ -40,7 +40,7 @@ def build_world():
     world = World()
     # Objects the demo lacks are made now, inside the module's transaction: made lazily they would
     # vanish with the first test's rollback while the cached property still pointed at them.
-    for name in ("citizen_material", "form_template", "score"):
+    for name in ("citizen_material", "form_template", "score", "citizen_comment", "consultation_document"):
         getattr(world, name)
     return world
 
@@ -276,3 +276,41 @@ class World:
     @cached_property
     def return_agreement(self):
         return self.return_run.agreement
+
+    # Coordination -------------------------------------------------------------------------
+    @cached_property
+    def consultation(self):
+        """The consultation open for comment, run by the smart-city office (the `office` login)."""
+        from coordination.consultations.models import Consultation
+
+        return Consultation.objects.filter(status="open").order_by("id").first()
+
+    @cached_property
+    def citizen_comment(self):
+        """The citizen's comment on it, with an attachment."""
+        comment = self.consultation.comments.filter(author__username="citizen", status="active").first()
+        if not comment.attachment:
+            comment.attachment.save("comment.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=False)
+            comment.attachment_name = "comment.pdf"
+            comment.attachment_type = "application/pdf"
+            comment.save()
+        return comment
+
+    @cached_property
+    def consultation_document(self):
+        from coordination.consultations.models import ConsultationDocument
+
+        found = self.consultation.documents.order_by("id").first()
+        if found is None:
+            found = ConsultationDocument(
+                consultation=self.consultation,
+                title="征求意见稿",
+                original_name="draft.pdf",
+                content_type="application/pdf",
+                size=15,
+                sha256="0" * 64,
+                uploaded_by=self.user("office"),
+            )
+            found.file.save("draft.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=False)
+            found.save()
+        return found
