@@ -286,6 +286,20 @@ PERF_EVALUATION_DUE_WORKING_DAYS = env.int("PERF_EVALUATION_DUE_WORKING_DAYS", d
 PERF_REMINDER_DAYS_AHEAD = env.int("PERF_REMINDER_DAYS_AHEAD", default=7)
 PERF_MONITORING_GRACE_WORKING_DAYS = env.int("PERF_MONITORING_GRACE_WORKING_DAYS", default=10)
 PERF_CONTRACT_EXPIRY_DAYS_AHEAD = env.int("PERF_CONTRACT_EXPIRY_DAYS_AHEAD", default=180)
+# Public consultations (意见征集): minimum period in calendar days (《重大行政决策程序暂行条例》 art. 14:
+# generally not less than 30 days; shorter only with a recorded reason), numbers, uploads, lists.
+CONSULTATION_MIN_DAYS = env.int("CONSULTATION_MIN_DAYS", default=30)
+CONSULTATION_NUMBER_PREFIX = env.str("CONSULTATION_NUMBER_PREFIX", default="YJ")
+CONSULTATION_UPLOAD_MAX_MB = env.int("CONSULTATION_UPLOAD_MAX_MB", default=20)
+CONSULTATION_UPLOAD_TYPES = env.list(
+    "CONSULTATION_UPLOAD_TYPES", default=["pdf", "ofd", "doc", "docx", "xls", "xlsx", "jpg", "jpeg", "png"]
+)
+CONSULTATION_PAGE_SIZE = env.int("CONSULTATION_PAGE_SIZE", default=30)
+CONSULTATION_COMMENT_MAX_LENGTH = env.int("CONSULTATION_COMMENT_MAX_LENGTH", default=5000)
+# City overview: refresh of the large-screen mode, and the on-time rates shown green / yellow.
+OVERVIEW_REFRESH_SECONDS = env.int("OVERVIEW_REFRESH_SECONDS", default=60)
+OVERVIEW_ON_TIME_TARGET = env.float("OVERVIEW_ON_TIME_TARGET", default=0.95)
+OVERVIEW_ON_TIME_WARNING = env.float("OVERVIEW_ON_TIME_WARNING", default=0.85)
 # Links in e-mails and text messages point here (and certificates' QR codes to the verify page).
 NOTIFICATIONS_BASE_URL = env.str("NOTIFICATIONS_BASE_URL", default="http://127.0.0.1:8000")
 # Trust X-Forwarded-For for the audit trail's client IP (only behind a proxy that sets it):
