@@ -614,7 +614,9 @@ def matter_rate(*, actor, matter: Matter, unit: OrgUnit, grade: str, comment: st
 def leading_group_of(unit: OrgUnit) -> OrgUnit | None:
     if unit.kind == OrgKind.LEADING_GROUP:
         return unit
-    return unit.get_ancestors().filter(kind=OrgKind.LEADING_GROUP).last()
+    step = OrgUnit.steplen
+    paths = [unit.path[:i] for i in range(step, len(unit.path), step)]
+    return OrgUnit.objects.filter(path__in=paths, kind=OrgKind.LEADING_GROUP).order_by("-depth").first()
 
 
 def escalation_recipients(group: OrgUnit | None) -> list:
