@@ -14,8 +14,12 @@ MONDAY = datetime.date(2026, 11, 2)  # November 2026 has no public holiday
 
 
 def build_programme() -> dict:
-    gov = OrgUnitFactory(code="t-gov", name="云溪市人民政府", kind=OrgKind.GOVERNMENT, level=OrgLevel.MUNICIPAL)
-    group = OrgUnitFactory(code="t-group", name="智慧城市建设领导小组", kind=OrgKind.LEADING_GROUP, parent=gov)
+    gov = OrgUnitFactory(
+        code="t-gov", name="云溪市人民政府", kind=OrgKind.GOVERNMENT, level=OrgLevel.MUNICIPAL
+    )
+    group = OrgUnitFactory(
+        code="t-group", name="智慧城市建设领导小组", kind=OrgKind.LEADING_GROUP, parent=gov
+    )
     office = OrgUnitFactory(code="t-office", name="智慧城市办公室", kind=OrgKind.OFFICE, parent=group)
     data = OrgUnitFactory(code="t-data", name="大数据局", kind=OrgKind.BUREAU, parent=gov)
     urban = OrgUnitFactory(code="t-urban", name="城市管理局", parent=gov)
@@ -50,13 +54,22 @@ def build_programme() -> dict:
     director = staff(data, "head", "t-director", "曹主任")
     p["leader"], p["director"] = leader, director
     p["leader_seat"] = LeadingGroupMember.objects.create(
-        group=group, role=LeadingGroupRole.CO_LEADER, person_name="陈市长", title="市长", user=leader, represents=gov
+        group=group,
+        role=LeadingGroupRole.CO_LEADER,
+        person_name="陈市长",
+        title="市长",
+        user=leader,
+        represents=gov,
     )
     LeadingGroupMember.objects.create(
         group=group, role=LeadingGroupRole.CO_LEADER, person_name="马总", title="总经理", represents=company
     )  # a seat without an account: nobody to tell
     LeadingGroupMember.objects.create(
-        group=group, role=LeadingGroupRole.OFFICE_DIRECTOR, person_name="曹主任", user=director, represents=data
+        group=group,
+        role=LeadingGroupRole.OFFICE_DIRECTOR,
+        person_name="曹主任",
+        user=director,
+        represents=data,
     )
     return p
 

@@ -21,7 +21,9 @@ def run_days(today, first, last):
 
 
 def escalations_to(user):
-    return Notification.objects.filter(recipient=user, kind="coordination_matter", key__contains=":escalated:")
+    return Notification.objects.filter(
+        recipient=user, kind="coordination_matter", key__contains=":escalated:"
+    )
 
 
 def test_an_overdue_matter_is_escalated_once(p, today):

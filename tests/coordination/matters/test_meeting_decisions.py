@@ -14,7 +14,10 @@ from portal.errors import Conflict, DomainError, TransitionNotAllowed
 @pytest.fixture
 def meeting(p):
     return services.meeting_create(
-        actor=p["coordinator"], title="领导小组第三次全体会议", date=datetime.date(2026, 11, 2), convened_by=p["group"]
+        actor=p["coordinator"],
+        title="领导小组第三次全体会议",
+        date=datetime.date(2026, 11, 2),
+        convened_by=p["group"],
     )
 
 

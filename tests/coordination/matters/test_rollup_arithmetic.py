@@ -67,10 +67,16 @@ def test_the_services_roll_progress_up_to_every_ancestor(p):
     office = p["coordinator"]
     root = make_matter(p, title="城市运行管理中心建设", milestones=[{"title": "方案评审", "weight": 1}])
     hall = make_matter(
-        p, title="指挥大厅改造", parent=root, weight=1, milestones=[{"title": "设计", "weight": 1}, {"title": "验收", "weight": 3}]
+        p,
+        title="指挥大厅改造",
+        parent=root,
+        weight=1,
+        milestones=[{"title": "设计", "weight": 1}, {"title": "验收", "weight": 3}],
     )
     metrics = make_matter(p, title="指标体系", parent=root, weight=2)
-    leaf = make_matter(p, title="指标初稿", parent=metrics, weight=1, milestones=[{"title": "初稿", "weight": 1}])
+    leaf = make_matter(
+        p, title="指标初稿", parent=metrics, weight=1, milestones=[{"title": "初稿", "weight": 1}]
+    )
     assert Matter.objects.get(pk=root.pk).progress == 0
 
     services.milestone_complete(actor=p["steward"], milestone=hall.milestones.get(title="验收"))
@@ -84,7 +90,9 @@ def test_the_services_roll_progress_up_to_every_ancestor(p):
     assert Matter.objects.get(pk=root.pk).progress == Decimal("68.75")  # (0 + 75 + 200) / 4
 
     services.matter_cancel(actor=office, matter=hall, reason="并入其他项目")
-    assert Matter.objects.get(pk=root.pk).progress == Decimal("66.67")  # (0 + 200) / 3: cancelled parts drop out
+    assert Matter.objects.get(pk=root.pk).progress == Decimal(
+        "66.67"
+    )  # (0 + 200) / 3: cancelled parts drop out
 
     services.milestone_add(actor=office, matter=metrics, title="发布", weight=1)
     assert Matter.objects.get(pk=metrics.pk).progress == Decimal("50.00")
@@ -95,7 +103,9 @@ def test_a_leaf_without_milestones_uses_the_lead_units_estimate(p):
     matter = make_matter(p, lead="data", cooperating=("company",))
     services.progress_report_submit(actor=p["enterprise"], matter=matter, text="接口开发完成", percent=90)
     matter.refresh_from_db()
-    assert matter.progress == 0 and matter.reported_percent == 0  # a cooperating unit's number is not the estimate
+    assert (
+        matter.progress == 0 and matter.reported_percent == 0
+    )  # a cooperating unit's number is not the estimate
     services.progress_report_submit(actor=p["steward"], matter=matter, text="部署完成", percent=40)
     matter.refresh_from_db()
     assert matter.progress == Decimal(40) and matter.status == "in_progress"
