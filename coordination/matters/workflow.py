@@ -28,7 +28,7 @@ class MatterStatus(models.TextChoices):
 
 
 class MeetingStatus(models.TextChoices):
-    PLANNED = "planned", _("Planned")
+    PLANNED = "planned", _("Meeting planned")
     HELD = "held", _("Held (minutes recorded)")
     PUBLISHED = "published", _("Minutes published")
 
