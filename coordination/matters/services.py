@@ -504,8 +504,17 @@ def matter_report_completion(*, actor, matter: Matter, text: str) -> Matter:
     return matter
 
 
+def _lock_clock_first(matter: Matter) -> None:
+    """Services that stop the clock lock it before the matter, in the order the daily sweep
+    takes them (clock, then the matter in the escalation receiver): no deadlock between them."""
+    clock_id = Matter.objects.filter(pk=matter.pk).values_list("clock_id", flat=True).first()
+    if clock_id:
+        list(Clock.objects.select_for_update().filter(pk=clock_id))
+
+
 @transaction.atomic
 def matter_accept(*, actor, matter: Matter) -> Matter:
+    _lock_clock_first(matter)
     matter, locked = _lock(matter)
     _require(permissions.can_accept(actor, matter), _("Only the unit that raised the matter accepts it."))
     target = _transition(matter, "accept")
@@ -553,6 +562,7 @@ def matter_return(*, actor, matter: Matter, reason: str) -> Matter:
 
 
 def _end(actor, matter: Matter, action: str, reason: str) -> Matter:
+    _lock_clock_first(matter)
     matter, locked = _lock(matter)
     _require(permissions.can_manage(actor), _("Only the smart-city office ends a coordination matter."))
     target = _transition(matter, action)

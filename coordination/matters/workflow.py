@@ -15,16 +15,17 @@ the raising unit (the leading group or office).
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class MatterStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    OPEN = "open", _("Open (not started)")
-    IN_PROGRESS = "in_progress", _("In progress")
-    REPORTED = "reported", _("Completion reported")
-    COMPLETED = "completed", _("Completed (accepted)")
-    CLOSED = "closed", _("Closed")
-    CANCELLED = "cancelled", _("Cancelled")
+    DRAFT = "draft", pgettext_lazy("matter status", "Draft")
+    OPEN = "open", pgettext_lazy("matter status", "Open (not started)")
+    IN_PROGRESS = "in_progress", pgettext_lazy("matter status", "In progress")
+    REPORTED = "reported", pgettext_lazy("matter status", "Completion reported")
+    COMPLETED = "completed", pgettext_lazy("matter status", "Completed (accepted)")
+    CLOSED = "closed", pgettext_lazy("matter status", "Closed")
+    CANCELLED = "cancelled", pgettext_lazy("matter status", "Cancelled")
 
 
 class MeetingStatus(models.TextChoices):

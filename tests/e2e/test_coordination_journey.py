@@ -10,6 +10,7 @@ import pytest
 
 from coordination.demo import DEMO_PASSWORD, DemoLoader
 from coordination.matters.models import Matter
+from coordination.models import Role, RoleCode
 from portal.clocks import services as clocks
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -25,6 +26,9 @@ def login(page, base, username):
 
 
 def test_a_meeting_decision_becomes_a_matter_that_the_bureau_advances(live_server, page_factory, screenshot):
+    # Roles come from a data migration, which an earlier transactional test may have flushed.
+    for code in RoleCode.values:
+        Role.objects.get_or_create(code=code)
     DemoLoader().load()
     base = live_server.url
 

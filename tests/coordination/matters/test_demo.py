@@ -4,10 +4,13 @@ from coordination.demo import DemoLoader
 from coordination.matters import selectors
 from coordination.matters.demo import load_demo
 from coordination.matters.models import Matter, MatterEscalation, Meeting
+from coordination.models import Role, RoleCode
 from portal.models import User
 
 
 def test_the_demo_shows_every_state(db, settings):
+    for code in RoleCode.values:  # a transactional test elsewhere may have flushed the seeded roles
+        Role.objects.get_or_create(code=code)
     DemoLoader().load()
     assert load_demo().startswith("matters demo loaded")
     statuses = set(Matter.objects.values_list("status", flat=True))
