@@ -136,7 +136,7 @@ def load_demo() -> str:
                 "cooperating_units": [_unit("yx-parking-spv"), _unit("yx-transport")],
                 "limit_days": 30,
                 "responsible_leader": _leader("邓丽"),
-                "start_on": _ago(40),
+                "start_on": _ago(25),
             }
         ],
     ).matters.get()
