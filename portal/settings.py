@@ -286,6 +286,14 @@ PERF_EVALUATION_DUE_WORKING_DAYS = env.int("PERF_EVALUATION_DUE_WORKING_DAYS", d
 PERF_REMINDER_DAYS_AHEAD = env.int("PERF_REMINDER_DAYS_AHEAD", default=7)
 PERF_MONITORING_GRACE_WORKING_DAYS = env.int("PERF_MONITORING_GRACE_WORKING_DAYS", default=10)
 PERF_CONTRACT_EXPIRY_DAYS_AHEAD = env.int("PERF_CONTRACT_EXPIRY_DAYS_AHEAD", default=180)
+# Coordination matters (督办事项) and meetings: number prefixes, the longest deadline, attachments.
+MATTER_NUMBER_PREFIX = env.str("MATTER_NUMBER_PREFIX", default="DBSX")
+MEETING_NUMBER_PREFIX = env.str("MEETING_NUMBER_PREFIX", default="HY")
+MATTER_MAX_LIMIT_DAYS = env.int("MATTER_MAX_LIMIT_DAYS", default=250)
+MATTER_ATTACHMENT_MAX_MB = env.int("MATTER_ATTACHMENT_MAX_MB", default=10)
+MATTER_ATTACHMENT_TYPES = env.list(
+    "MATTER_ATTACHMENT_TYPES", default=["pdf", "jpg", "jpeg", "png", "docx", "xlsx", "doc", "xls"]
+)
 # Public consultations (意见征集): minimum period in calendar days (《重大行政决策程序暂行条例》 art. 14:
 # generally not less than 30 days; shorter only with a recorded reason), numbers, uploads, lists.
 CONSULTATION_MIN_DAYS = env.int("CONSULTATION_MIN_DAYS", default=30)

@@ -32,6 +32,10 @@ CASE_OFFICIALS = ("reviewer_x", "reviewer_y", "clerk", "coordinator", "superviso
 # Who sees the IOC PPP project: its agency (the big-data bureau), the PPP centre, its company, admins.
 IOC_PROJECT = ("steward", "ppp_manager", "project_company", "admin")
 # Who has a use for PPP performance pages at all.
+# Everyone holding a position in some unit (officials, company representatives, intermediaries, evaluators).
+UNIT_MEMBERS = tuple(role for role in SIGNED_IN_ROLES if role not in ("applicant", "other_applicant"))
+# The matter's lead unit (big-data bureau), its cooperating company, the office, admins.
+MATTER_PARTIES = ("steward", "project_company", "office", "admin")
 PERFORMANCE_USERS = ("supervisor", "steward", "ppp_manager", "project_company", "evaluator", "admin")
 
 
@@ -481,4 +485,46 @@ MATRIX: dict[str, dict[str, dict[str, str]]] = {
     "overview:data": {"GET": SIGNED_IN, "POST": SIGNED_IN},
     "overview:public": {"GET": PUBLIC, "POST": PUBLIC},
     "overview:public-data": {"GET": PUBLIC, "POST": PUBLIC},
+    # Coordination matters and meetings: units see what they lead or take part in.
+    "matters:list": {
+        "GET": cells(ok=UNIT_MEMBERS, others=HIDDEN),
+        "POST": cells(ok=UNIT_MEMBERS, others=HIDDEN),
+    },
+    "matters:create": {"GET": cells(ok=("office", "admin")), "POST": cells(ok=("office", "admin"))},
+    "matters:detail": {
+        "GET": cells(ok=MATTER_PARTIES, others=HIDDEN),
+        "POST": cells(ok=MATTER_PARTIES, others=HIDDEN),
+    },
+    "matters:edit": {"GET": cells(ok=("office", "admin")), "POST": cells(ok=("office", "admin"))},
+    "matters:report": {"POST": cells(ok=MATTER_PARTIES, others=HIDDEN)},
+    "matters:milestone-add": {"POST": cells(ok=MATTER_PARTIES, others=HIDDEN)},
+    "matters:rate": {"POST": cells(ok=MATTER_PARTIES, others=HIDDEN)},
+    "matters:transition": {"POST": cells(ok=MATTER_PARTIES, others=HIDDEN)},
+    "matters:attachment": {
+        "GET": cells(ok=MATTER_PARTIES, others=HIDDEN),
+        "POST": cells(ok=MATTER_PARTIES, others=HIDDEN),
+    },
+    "matters:meetings": {
+        "GET": cells(ok=UNIT_MEMBERS, others=HIDDEN),
+        "POST": cells(ok=UNIT_MEMBERS, others=HIDDEN),
+    },
+    "matters:meeting-create": {"GET": cells(ok=("office", "admin")), "POST": cells(ok=("office", "admin"))},
+    "matters:meeting": {
+        "GET": cells(
+            ok=("reviewer_x", "clerk", "coordinator", "steward", "ppp_manager", "office", "admin"),
+            others=HIDDEN,
+        ),
+        "POST": cells(
+            ok=("reviewer_x", "clerk", "coordinator", "steward", "ppp_manager", "office", "admin"),
+            others=HIDDEN,
+        ),
+    },
+    "matters:meeting-action": {
+        "POST": cells(
+            ok=("reviewer_x", "clerk", "coordinator", "steward", "ppp_manager", "office", "admin"),
+            others=HIDDEN,
+        )
+    },
+    "matters:api-matter-list": {"GET": cells(ok=SIGNED_IN_ROLES, anonymous=DENIED)},
+    "matters:api-matter-detail": {"GET": cells(ok=MATTER_PARTIES, anonymous=DENIED, others=HIDDEN)},
 }

@@ -314,3 +314,26 @@ class World:
             found.file.save("draft.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=False)
             found.save()
         return found
+
+    @cached_property
+    def matter(self):
+        """A matter the big-data bureau leads and the `enterprise` login's company cooperates on."""
+        from coordination.matters.models import Matter
+
+        return (
+            Matter.objects.filter(lead_unit__code="yx-data", cooperating_units__code="yx-digital")
+            .order_by("id")
+            .first()
+        )
+
+    @cached_property
+    def matter_attachment(self):
+        from coordination.matters.models import ReportAttachment
+
+        return ReportAttachment.objects.filter(report__matter=self.matter).order_by("id").first()
+
+    @cached_property
+    def meeting(self):
+        from coordination.matters.models import Meeting
+
+        return Meeting.objects.order_by("id").first()
