@@ -74,7 +74,9 @@ def lowest_price(seed: str, number: str, bids: dict[str, Decimal]) -> str | None
     return draw(seed, number, [k for k, p in bids.items() if p == best])
 
 
-def optimal_price_target(seed: str, number: str, prices, low=Decimal("0.95"), high=Decimal("0.98")) -> Decimal:
+def optimal_price_target(
+    seed: str, number: str, prices, low=Decimal("0.95"), high=Decimal("0.98")
+) -> Decimal:
     return (trimmed_mean(prices) * optimal_factor(seed, number, low, high)).quantize(CENT, ROUND_HALF_UP)
 
 

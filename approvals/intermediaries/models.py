@@ -43,10 +43,16 @@ class RegistrationStatus(models.TextChoices):
 
 class Intermediary(models.Model):
     unit = models.OneToOneField(
-        "coordination.OrgUnit", on_delete=models.PROTECT, related_name="intermediary", verbose_name=_("organisation")
+        "coordination.OrgUnit",
+        on_delete=models.PROTECT,
+        related_name="intermediary",
+        verbose_name=_("organisation"),
     )
     status = models.CharField(
-        _("registration status"), max_length=12, choices=RegistrationStatus.choices, default=RegistrationStatus.DRAFT
+        _("registration status"),
+        max_length=12,
+        choices=RegistrationStatus.choices,
+        default=RegistrationStatus.DRAFT,
     )
     contact_name = models.CharField(_("contact person"), max_length=50)
     contact_phone = models.CharField(_("contact phone"), max_length=20)
@@ -124,10 +130,15 @@ class Qualification(models.Model):
     level = models.CharField(_("qualification level"), max_length=32, blank=True)
     valid_from = models.DateField(_("valid from"))
     valid_until = models.DateField(_("valid until"))
-    scan = models.FileField(_("scanned certificate"), upload_to=qualification_upload_to, max_length=200, blank=True)
+    scan = models.FileField(
+        _("scanned certificate"), upload_to=qualification_upload_to, max_length=200, blank=True
+    )
     scan_name = models.CharField(_("file name"), max_length=200, blank=True)
     status = models.CharField(
-        _("qualification status"), max_length=12, choices=QualificationStatus.choices, default=QualificationStatus.VALID
+        _("qualification status"),
+        max_length=12,
+        choices=QualificationStatus.choices,
+        default=QualificationStatus.VALID,
     )
     reminded_for = models.DateField(_("expiry reminder sent for"), null=True, blank=True)
     suspended_on = models.DateField(_("suspended on"), null=True, blank=True)
@@ -138,7 +149,9 @@ class Qualification(models.Model):
         verbose_name_plural = _("qualifications")
         indexes = [models.Index(fields=["status", "valid_until"], name="qualification_by_expiry")]
         constraints = [
-            models.CheckConstraint(condition=Q(valid_until__gte=models.F("valid_from")), name="qualification_dates")
+            models.CheckConstraint(
+                condition=Q(valid_until__gte=models.F("valid_from")), name="qualification_dates"
+            )
         ]
 
     def __str__(self):
@@ -157,7 +170,12 @@ class BlacklistEntry(models.Model):
         ordering = ["-start", "id"]
         verbose_name = _("blacklist entry")
         verbose_name_plural = _("blacklist entries")
-        constraints = [models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="blacklist_dates")]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="blacklist_dates")
+        ]
+
+    def __str__(self):
+        return f"{self.intermediary_id}: {self.start}–{self.end}"
 
 
 class SelectionMode(models.TextChoices):
@@ -186,7 +204,10 @@ class Need(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     number = models.CharField(_("need number"), max_length=32, unique=True)
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="market_needs", verbose_name=_("owner")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="market_needs",
+        verbose_name=_("owner"),
     )
     service_type = models.CharField(_("service type"), max_length=20, choices=ServiceType.choices)
     project_name = models.CharField(_("project"), max_length=200)
@@ -204,23 +225,38 @@ class Need(models.Model):
     mode = models.CharField(_("selection mode"), max_length=16, choices=SelectionMode.choices)
     criteria = models.JSONField(_("merit criteria"), default=list, blank=True)
     requirements = models.TextField(_("service requirements"), blank=True)
-    status = models.CharField(_("need status"), max_length=12, choices=NeedStatus.choices, default=NeedStatus.OPEN)
-    reposted_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    status = models.CharField(
+        _("need status"), max_length=12, choices=NeedStatus.choices, default=NeedStatus.OPEN
+    )
+    reposted_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     # the draw: committed before, revealed after
     seed_hash = models.CharField(_("seed hash (SHA-256)"), max_length=64)
     seed = models.CharField(_("seed"), max_length=64, blank=True)
     sealed_seed = models.CharField(max_length=64, blank=True, editable=False)  # kept secret until the draw
     candidates = models.JSONField(_("candidates"), default=list, blank=True)
-    factor = models.DecimalField(_("optimal-price factor"), max_digits=6, decimal_places=4, null=True, blank=True)
+    factor = models.DecimalField(
+        _("optimal-price factor"), max_digits=6, decimal_places=4, null=True, blank=True
+    )
     selection_note = models.TextField(_("selection result"), blank=True)
     winner = models.ForeignKey(
-        Intermediary, null=True, blank=True, on_delete=models.PROTECT, related_name="engagements", verbose_name=_("selected intermediary")
+        Intermediary,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="engagements",
+        verbose_name=_("selected intermediary"),
     )
-    winning_price = models.DecimalField(_("winning price"), max_digits=12, decimal_places=2, null=True, blank=True)
+    winning_price = models.DecimalField(
+        _("winning price"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
     selected_at = models.DateTimeField(_("selected at"), null=True, blank=True)
     # the contract and the result
     contract_no = models.CharField(_("contract number"), max_length=64, blank=True)
-    contract_amount = models.DecimalField(_("contract amount"), max_digits=12, decimal_places=2, null=True, blank=True)
+    contract_amount = models.DecimalField(
+        _("contract amount"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
     contracted_on = models.DateField(_("contract filed on"), null=True, blank=True)
     result = models.FileField(_("service result"), upload_to=result_upload_to, max_length=200, blank=True)
     result_name = models.CharField(max_length=200, blank=True)
@@ -274,18 +310,28 @@ class Bid(models.Model):
             models.CheckConstraint(condition=Q(price__gt=0), name="bid_price_positive"),
         ]
 
+    def __str__(self):
+        return f"{self.need_id}/{self.intermediary_id}: {self.price}"
+
 
 class Rating(models.Model):
     need = models.OneToOneField(Need, on_delete=models.CASCADE, related_name="rating")
     intermediary = models.ForeignKey(Intermediary, on_delete=models.CASCADE, related_name="ratings")
-    stars = models.PositiveSmallIntegerField(_("rating (1–5)"), validators=[MinValueValidator(1), MaxValueValidator(5)])
+    stars = models.PositiveSmallIntegerField(
+        _("rating (1–5)"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
     comment = models.TextField(_("comment"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("owner rating")
         verbose_name_plural = _("owner ratings")
-        constraints = [models.CheckConstraint(condition=Q(stars__gte=1, stars__lte=5), name="rating_stars_range")]
+        constraints = [
+            models.CheckConstraint(condition=Q(stars__gte=1, stars__lte=5), name="rating_stars_range")
+        ]
+
+    def __str__(self):
+        return f"{self.need_id}: {self.stars}"
 
 
 class ComplaintStatus(models.TextChoices):
@@ -311,3 +357,6 @@ class Complaint(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("complaint about an intermediary")
         verbose_name_plural = _("complaints about intermediaries")
+
+    def __str__(self):
+        return f"{self.need_id}: {self.get_status_display()}"

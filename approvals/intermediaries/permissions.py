@@ -46,7 +46,9 @@ def staff_unit_ids(user) -> list[int]:
     from coordination.models import Position
 
     return list(
-        Position.objects.filter(user=user, active=True, roles__code=STAFF_ROLE).values_list("unit_id", flat=True)
+        Position.objects.filter(user=user, active=True, roles__code=STAFF_ROLE).values_list(
+            "unit_id", flat=True
+        )
     )
 
 

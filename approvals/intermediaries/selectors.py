@@ -35,7 +35,9 @@ BIDDING_MODES = (SelectionMode.LOWEST_PRICE, SelectionMode.OPTIMAL_PRICE, Select
 
 
 def blacklisted_q(today: datetime.date):
-    return Exists(BlacklistEntry.objects.filter(intermediary=OuterRef("pk"), start__lte=today, end__gte=today))
+    return Exists(
+        BlacklistEntry.objects.filter(intermediary=OuterRef("pk"), start__lte=today, end__gte=today)
+    )
 
 
 def eligible(*, service_type: str, today: datetime.date | None = None) -> QuerySet[Intermediary]:
@@ -81,13 +83,19 @@ def public_intermediaries(*, today: datetime.date | None = None) -> QuerySet[Int
         Intermediary.objects.filter(status__in=[RegistrationStatus.APPROVED, RegistrationStatus.SUSPENDED])
         .select_related("unit")
         .annotate(is_blacklisted=blacklisted_q(today))
-        .prefetch_related(Prefetch("qualifications", queryset=Qualification.objects.order_by("service_type", "id")))
+        .prefetch_related(
+            Prefetch("qualifications", queryset=Qualification.objects.order_by("service_type", "id"))
+        )
         .order_by("-credit_score", "unit__code")
     )
 
 
 def public_needs() -> QuerySet[Need]:
-    return Need.objects.exclude(status=NeedStatus.CANCELLED).select_related("winner__unit").order_by("-created_at")
+    return (
+        Need.objects.exclude(status=NeedStatus.CANCELLED)
+        .select_related("winner__unit")
+        .order_by("-created_at")
+    )
 
 
 def public_need(*, uuid) -> Need:
@@ -107,7 +115,9 @@ def need_by_number(number: str) -> Need | None:
 def owner_needs(*, user) -> QuerySet[Need]:
     if not permissions.is_owner(user):
         return Need.objects.none()
-    return Need.objects.filter(owner=user).select_related("winner__unit", "application").order_by("-created_at")
+    return (
+        Need.objects.filter(owner=user).select_related("winner__unit", "application").order_by("-created_at")
+    )
 
 
 def owner_need(*, user, uuid) -> Need:
@@ -135,15 +145,17 @@ def opportunities(*, intermediary: Intermediary, today=None) -> QuerySet[Need]:
         for t in intermediary.qualifications.values_list("service_type", flat=True).distinct()
         if eligible(service_type=t, today=today).filter(pk=intermediary.pk).exists()
     ]
-    return Need.objects.filter(status=NeedStatus.OPEN, mode__in=BIDDING_MODES, service_type__in=types).order_by(
-        "-created_at"
-    )
+    return Need.objects.filter(
+        status=NeedStatus.OPEN, mode__in=BIDDING_MODES, service_type__in=types
+    ).order_by("-created_at")
 
 
 def engagements(*, user) -> QuerySet[Need]:
     """Needs the user's intermediary won: the only needs its staff see beyond open announcements."""
     units = permissions.staff_unit_ids(user)
-    return Need.objects.filter(winner__unit_id__in=units).select_related("winner__unit").order_by("-created_at")
+    return (
+        Need.objects.filter(winner__unit_id__in=units).select_related("winner__unit").order_by("-created_at")
+    )
 
 
 def engagement(*, user, uuid) -> Need:
@@ -172,7 +184,9 @@ def regulator_intermediaries(*, user) -> QuerySet[Intermediary]:
     today = local_today()
     return (
         Intermediary.objects.select_related("unit")
-        .annotate(is_blacklisted=blacklisted_q(today), n_qualifications=Count("qualifications", distinct=True))
+        .annotate(
+            is_blacklisted=blacklisted_q(today), n_qualifications=Count("qualifications", distinct=True)
+        )
         .order_by("status", "unit__code")
     )
 

@@ -115,7 +115,14 @@ def engagement_url(need: Need) -> str:
 
 
 def _tell(recipients, event: str, key: str, url: str, subject=None, **context) -> None:
-    notify(recipients=recipients, kind="market_event", key=key, url=url, subject=subject, context={"event": event, **context})
+    notify(
+        recipients=recipients,
+        kind="market_event",
+        key=key,
+        url=url,
+        subject=subject,
+        context={"event": event, **context},
+    )
 
 
 def _lock_need(need: Need) -> Need:
@@ -181,7 +188,12 @@ def intermediary_register(
         unit = org_unit_create(
             actor=None,
             parent=None,
-            data={"code": f"market-{uscc.lower()}", "name": name.strip(), "kind": OrgKind.ENTERPRISE, "uscc": uscc},
+            data={
+                "code": f"market-{uscc.lower()}",
+                "name": name.strip(),
+                "kind": OrgKind.ENTERPRISE,
+                "uscc": uscc,
+            },
             reason=f"market registration by {actor.username}",
         )
         position = Position.objects.create(user=actor, unit=unit, title=_("Intermediary staff"))
@@ -218,17 +230,26 @@ def qualification_add(*, actor, intermediary: Intermediary, data: dict, scan=Non
         actor=actor,
         action="intermediary.qualification",
         obj=intermediary,
-        after=snapshot(qualification, ["service_type", "certificate", "certificate_no", "level", "valid_from", "valid_until"]),
+        after=snapshot(
+            qualification,
+            ["service_type", "certificate", "certificate_no", "level", "valid_from", "valid_until"],
+        ),
     )
     return qualification
 
 
 @transaction.atomic
-def staff_add(*, actor, intermediary: Intermediary, name: str, title: str = "", certificate_no: str = "") -> StaffMember:
+def staff_add(
+    *, actor, intermediary: Intermediary, name: str, title: str = "", certificate_no: str = ""
+) -> StaffMember:
     intermediary = _lock_intermediary(intermediary)
     _require_staff(actor, intermediary)
-    member = StaffMember.objects.create(intermediary=intermediary, name=name, title=title, certificate_no=certificate_no)
-    audit_record(actor=actor, action="intermediary.staff", obj=intermediary, after={"name": name, "title": title})
+    member = StaffMember.objects.create(
+        intermediary=intermediary, name=name, title=title, certificate_no=certificate_no
+    )
+    audit_record(
+        actor=actor, action="intermediary.staff", obj=intermediary, after={"name": name, "title": title}
+    )
     return member
 
 
@@ -278,8 +299,12 @@ def intermediary_review(*, actor, intermediary: Intermediary, approve: bool, not
         note=note,
     )
     audit_record(
-        actor=actor, action="intermediary.review", obj=intermediary, before={"status": R.PENDING},
-        after={"status": intermediary.status}, reason=note,
+        actor=actor,
+        action="intermediary.review",
+        obj=intermediary,
+        before={"status": R.PENDING},
+        after={"status": intermediary.status},
+        reason=note,
     )
     return intermediary
 
@@ -299,8 +324,12 @@ def _recompute(intermediary: Intermediary, *, actor=None, reason: str = "") -> I
         intermediary.credit_score = score
         intermediary.save(update_fields=["credit_score"])
         audit_record(
-            actor=actor, action="intermediary.score", obj=intermediary,
-            before={"credit_score": before}, after={"credit_score": str(score)}, reason=reason,
+            actor=actor,
+            action="intermediary.score",
+            obj=intermediary,
+            before={"credit_score": before},
+            after={"credit_score": str(score)},
+            reason=reason,
         )
     return intermediary
 
@@ -316,7 +345,10 @@ def intermediary_grade(
 ) -> Intermediary:
     _require_regulator(actor)
     intermediary = _lock_intermediary(intermediary)
-    for field, value in (("regulator_grade", regulator_grade), ("enterprise_credit_grade", enterprise_credit_grade)):
+    for field, value in (
+        ("regulator_grade", regulator_grade),
+        ("enterprise_credit_grade", enterprise_credit_grade),
+    ):
         if not (Decimal(0) <= Decimal(value) <= Decimal(100)):
             raise DomainError(_("A grade is between 0 and 100."), field=field)
     before = snapshot(intermediary, ["regulator_grade", "enterprise_credit_grade"])
@@ -324,8 +356,12 @@ def intermediary_grade(
     intermediary.enterprise_credit_grade = Decimal(str(enterprise_credit_grade))
     intermediary.save(update_fields=["regulator_grade", "enterprise_credit_grade"])
     audit_record(
-        actor=actor, action="intermediary.grade", obj=intermediary, before=before,
-        after=snapshot(intermediary, ["regulator_grade", "enterprise_credit_grade"]), reason=note,
+        actor=actor,
+        action="intermediary.grade",
+        obj=intermediary,
+        before=before,
+        after=snapshot(intermediary, ["regulator_grade", "enterprise_credit_grade"]),
+        reason=note,
     )
     return _recompute(intermediary, actor=actor, reason=note)
 
@@ -340,7 +376,9 @@ def intermediary_blacklist(
         raise DomainError(_("Give the reason for blacklisting."), field="reason")
     if end < start:
         raise DomainError(_("The blacklisting period ends before it starts."), field="end")
-    entry = BlacklistEntry.objects.create(intermediary=intermediary, reason=reason, start=start, end=end, created_by=actor)
+    entry = BlacklistEntry.objects.create(
+        intermediary=intermediary, reason=reason, start=start, end=end, created_by=actor
+    )
     _tell(
         selectors.staff_users(intermediary),
         "blacklisted",
@@ -353,8 +391,11 @@ def intermediary_blacklist(
         end=end,
     )
     audit_record(
-        actor=actor, action="intermediary.blacklist", obj=intermediary,
-        after={"start": start.isoformat(), "end": end.isoformat()}, reason=reason,
+        actor=actor,
+        action="intermediary.blacklist",
+        obj=intermediary,
+        after={"start": start.isoformat(), "end": end.isoformat()},
+        reason=reason,
     )
     return entry
 
@@ -369,11 +410,17 @@ def qualifications_sweep(*, today: datetime.date | None = None) -> dict:
     today = today or _today()
     horizon = today + datetime.timedelta(days=conf.expiry_reminder_days())
     reminded = suspended = 0
-    expiring = Qualification.objects.filter(status=QualificationStatus.VALID, valid_until__gte=today, valid_until__lte=horizon)
+    expiring = Qualification.objects.filter(
+        status=QualificationStatus.VALID, valid_until__gte=today, valid_until__lte=horizon
+    )
     for pk in expiring.exclude(reminded_for=F("valid_until")).values_list("pk", flat=True):
         with transaction.atomic():
             q = Qualification.objects.select_for_update().select_related("intermediary__unit").get(pk=pk)
-            if q.status != QualificationStatus.VALID or q.reminded_for == q.valid_until or not today <= q.valid_until <= horizon:
+            if (
+                q.status != QualificationStatus.VALID
+                or q.reminded_for == q.valid_until
+                or not today <= q.valid_until <= horizon
+            ):
                 continue
             q.reminded_for = q.valid_until
             q.save(update_fields=["reminded_for"])
@@ -387,7 +434,12 @@ def qualifications_sweep(*, today: datetime.date | None = None) -> dict:
                 number=q.certificate_no,
                 valid_until=q.valid_until,
             )
-            audit_record(actor=None, action="qualification.remind", obj=q.intermediary, after={"qualification": q.certificate_no, "valid_until": q.valid_until.isoformat()})
+            audit_record(
+                actor=None,
+                action="qualification.remind",
+                obj=q.intermediary,
+                after={"qualification": q.certificate_no, "valid_until": q.valid_until.isoformat()},
+            )
             reminded += 1
     expired = Qualification.objects.filter(status=QualificationStatus.VALID, valid_until__lt=today)
     for pk in expired.values_list("pk", flat=True):
@@ -408,7 +460,13 @@ def qualifications_sweep(*, today: datetime.date | None = None) -> dict:
                 number=q.certificate_no,
                 valid_until=q.valid_until,
             )
-            audit_record(actor=None, action="qualification.suspend", obj=q.intermediary, before={"status": "valid"}, after={"qualification": q.certificate_no, "status": "suspended"})
+            audit_record(
+                actor=None,
+                action="qualification.suspend",
+                obj=q.intermediary,
+                before={"status": "valid"},
+                after={"qualification": q.certificate_no, "status": "suspended"},
+            )
             suspended += 1
     return {"reminded": reminded, "suspended": suspended}
 
@@ -473,7 +531,9 @@ POST_FIELDS = (
 )
 
 
-def _select(need: Need, *, actor, winner: Intermediary | None, candidates: list[dict], note: str, price=None) -> Need:
+def _select(
+    need: Need, *, actor, winner: Intermediary | None, candidates: list[dict], note: str, price=None
+) -> Need:
     before = snapshot(need, NEED_FIELDS)
     need.seed = need.sealed_seed
     need.candidates = candidates
@@ -482,16 +542,54 @@ def _select(need: Need, *, actor, winner: Intermediary | None, candidates: list[
     if winner is None:
         need.status = S.FAILED
         need.save()
-        _tell([need.owner], "selection_failed", key=f"market:need:{need.pk}:failed", url=owner_url(need), subject=need, number=need.number, note=note)
-        audit_record(actor=actor, action="need.fail", obj=need, before=before, after=snapshot(need, NEED_FIELDS), reason=note)
+        _tell(
+            [need.owner],
+            "selection_failed",
+            key=f"market:need:{need.pk}:failed",
+            url=owner_url(need),
+            subject=need,
+            number=need.number,
+            note=note,
+        )
+        audit_record(
+            actor=actor,
+            action="need.fail",
+            obj=need,
+            before=before,
+            after=snapshot(need, NEED_FIELDS),
+            reason=note,
+        )
         return need
     need.status = S.SELECTED
     need.winner = winner
     need.winning_price = price
     need.save()
-    _tell([need.owner], "selected_owner", key=f"market:need:{need.pk}:selected", url=owner_url(need), subject=need, number=need.number, name=winner.name)
-    _tell(selectors.staff_users(winner), "selected", key=f"market:need:{need.pk}:won", url=engagement_url(need), subject=need, number=need.number, project=need.project_name)
-    audit_record(actor=actor, action="need.select", obj=need, before=before, after=snapshot(need, NEED_FIELDS), reason=note)
+    _tell(
+        [need.owner],
+        "selected_owner",
+        key=f"market:need:{need.pk}:selected",
+        url=owner_url(need),
+        subject=need,
+        number=need.number,
+        name=winner.name,
+    )
+    _tell(
+        selectors.staff_users(winner),
+        "selected",
+        key=f"market:need:{need.pk}:won",
+        url=engagement_url(need),
+        subject=need,
+        number=need.number,
+        project=need.project_name,
+    )
+    audit_record(
+        actor=actor,
+        action="need.select",
+        obj=need,
+        before=before,
+        after=snapshot(need, NEED_FIELDS),
+        reason=note,
+    )
     return need
 
 
@@ -509,10 +607,16 @@ def need_draw(*, actor, need: Need) -> Need:
     _require_owner(actor, need)
     _require_open(need, (SelectionMode.DRAW,))
     pool = {i.uscc: i for i in selectors.eligible(service_type=need.service_type)}
-    candidates = [{"uscc": k, "name": pool[k].name, "ticket": t} for k, t in draw.tickets(need.sealed_seed, need.number, pool)]
+    candidates = [
+        {"uscc": k, "name": pool[k].name, "ticket": t}
+        for k, t in draw.tickets(need.sealed_seed, need.number, pool)
+    ]
     minimum = conf.public_funds_min() if need.public_funds else 1
     if len(pool) < minimum:
-        note = _("Only %(n)s qualified intermediaries were available; at least %(min)s are needed. Re-post the need.") % {"n": len(pool), "min": minimum}
+        note = _(
+            "Only %(n)s qualified intermediaries were available; at least %(min)s are needed. "
+            "Re-post the need."
+        ) % {"n": len(pool), "min": minimum}
         return _select(need, actor=actor, winner=None, candidates=candidates, note=note)
     key = draw.draw(need.sealed_seed, need.number, pool)
     note = _("Random draw among %(n)s candidates: the lowest ticket wins.") % {"n": len(pool)}
@@ -535,10 +639,17 @@ def bid_submit(*, actor, need: Need, price, proposal: str = "") -> Bid:
         raise Conflict(_("Your organisation has already bid for this need."))
     try:
         with transaction.atomic():
-            bid = Bid.objects.create(need=need, intermediary=intermediary, price=price, proposal=proposal, submitted_by=actor)
+            bid = Bid.objects.create(
+                need=need, intermediary=intermediary, price=price, proposal=proposal, submitted_by=actor
+            )
     except IntegrityError:
         raise Conflict(_("Your organisation has already bid for this need.")) from None
-    audit_record(actor=actor, action="bid.submit", obj=need, after={"intermediary": intermediary.uscc, "price": str(price)})
+    audit_record(
+        actor=actor,
+        action="bid.submit",
+        obj=need,
+        after={"intermediary": intermediary.uscc, "price": str(price)},
+    )
     return bid
 
 
@@ -558,7 +669,12 @@ def bid_score(*, actor, need: Need, bid: Bid, scores: dict) -> Bid:
     bid.merit_scores = clean
     bid.merit_total = draw.merit_total(need.criteria, clean)
     bid.save(update_fields=["merit_scores", "merit_total"])
-    audit_record(actor=actor, action="bid.score", obj=need, after={"intermediary": bid.intermediary_id, "total": str(bid.merit_total)})
+    audit_record(
+        actor=actor,
+        action="bid.score",
+        obj=need,
+        after={"intermediary": bid.intermediary_id, "total": str(bid.merit_total)},
+    )
     return bid
 
 
@@ -570,10 +686,16 @@ def need_select(*, actor, need: Need) -> Need:
     _require_owner(actor, need)
     _require_open(need, selectors.BIDDING_MODES)
     bids = list(need.bids.select_related("intermediary__unit"))
-    candidates = [{"uscc": b.intermediary.uscc, "name": b.intermediary.name, "price": str(b.price)} for b in sorted(bids, key=lambda b: b.intermediary.uscc)]
+    candidates = [
+        {"uscc": b.intermediary.uscc, "name": b.intermediary.name, "price": str(b.price)}
+        for b in sorted(bids, key=lambda b: b.intermediary.uscc)
+    ]
     minimum = conf.public_funds_min() if need.public_funds else 1
     if len(bids) < minimum:
-        note = _("Only %(n)s bids were received; at least %(min)s are needed. Re-post the need.") % {"n": len(bids), "min": minimum}
+        note = _("Only %(n)s bids were received; at least %(min)s are needed. Re-post the need.") % {
+            "n": len(bids),
+            "min": minimum,
+        }
         return _select(need, actor=actor, winner=None, candidates=candidates, note=note)
     by_key = {b.intermediary.uscc: b for b in bids}
     seed, number = need.sealed_seed, need.number
@@ -586,8 +708,12 @@ def need_select(*, actor, need: Need) -> Need:
         need.factor = draw.optimal_factor(seed, number, low, high)
         target = draw.optimal_price_target(seed, number, prices.values(), low, high)
         key = draw.optimal_price(seed, number, prices, low, high)
-        note = _("Optimal price: the bid nearest %(target)s yuan (factor %(factor)s × trimmed mean %(mean)s) wins.") % {
-            "target": target, "factor": need.factor, "mean": draw.trimmed_mean(prices.values()).quantize(draw.CENT)
+        note = _(
+            "Optimal price: the bid nearest %(target)s yuan (factor %(factor)s × trimmed mean %(mean)s) wins."
+        ) % {
+            "target": target,
+            "factor": need.factor,
+            "mean": draw.trimmed_mean(prices.values()).quantize(draw.CENT),
         }
     else:
         if any(b.merit_total is None for b in bids):
@@ -596,7 +722,14 @@ def need_select(*, actor, need: Need) -> Need:
         note = _("Merit selection: the highest weighted score wins; ties are decided by the draw.")
         for c in candidates:
             c["merit_total"] = str(by_key[c["uscc"]].merit_total)
-    return _select(need, actor=actor, winner=by_key[key].intermediary, candidates=candidates, note=note, price=by_key[key].price)
+    return _select(
+        need,
+        actor=actor,
+        winner=by_key[key].intermediary,
+        candidates=candidates,
+        note=note,
+        price=by_key[key].price,
+    )
 
 
 @transaction.atomic
@@ -607,9 +740,17 @@ def need_direct_pick(*, actor, need: Need, intermediary: Intermediary) -> Need:
     if not direct_pick_allowed(public_funds=need.public_funds, budget_ceiling=need.budget_ceiling):
         raise DomainError(_("This need is outside the scope of a direct pick."))
     if not selectors.eligible(service_type=need.service_type).filter(pk=intermediary.pk).exists():
-        raise DomainError(_("This intermediary is not eligible for the service type now."), field="intermediary")
+        raise DomainError(
+            _("This intermediary is not eligible for the service type now."), field="intermediary"
+        )
     candidates = [{"uscc": intermediary.uscc, "name": intermediary.name}]
-    return _select(need, actor=actor, winner=intermediary, candidates=candidates, note=_("Direct pick by the owner within the allowed scope."))
+    return _select(
+        need,
+        actor=actor,
+        winner=intermediary,
+        candidates=candidates,
+        note=_("Direct pick by the owner within the allowed scope."),
+    )
 
 
 @transaction.atomic
@@ -633,7 +774,9 @@ def need_cancel(*, actor, need: Need) -> Need:
     before = snapshot(need, NEED_FIELDS)
     need.status = S.CANCELLED
     need.save(update_fields=["status"])
-    audit_record(actor=actor, action="need.cancel", obj=need, before=before, after=snapshot(need, NEED_FIELDS))
+    audit_record(
+        actor=actor, action="need.cancel", obj=need, before=before, after=snapshot(need, NEED_FIELDS)
+    )
     return need
 
 
@@ -642,7 +785,10 @@ def need_cancel(*, actor, need: Need) -> Need:
 
 def service_clock(need: Need) -> Clock | None:
     return Clock.objects.filter(
-        subject_type__app_label="intermediaries", subject_type__model="need", subject_id=str(need.pk), purpose=SERVICE_CLOCK
+        subject_type__app_label="intermediaries",
+        subject_type__model="need",
+        subject_id=str(need.pk),
+        purpose=SERVICE_CLOCK,
     ).first()
 
 
@@ -656,7 +802,9 @@ def contract_file(*, actor, need: Need, contract_no: str, amount) -> Need:
         raise TransitionNotAllowed(_("A contract is filed only after an intermediary is selected."))
     amount = Decimal(str(amount))
     if amount <= 0 or amount > need.budget_ceiling:
-        raise DomainError(_("The contract amount must be positive and within the budget ceiling."), field="amount")
+        raise DomainError(
+            _("The contract amount must be positive and within the budget ceiling."), field="amount"
+        )
     if not contract_no.strip():
         raise DomainError(_("Enter the contract number."), field="contract_no")
     before = snapshot(need, NEED_FIELDS)
@@ -666,11 +814,25 @@ def contract_file(*, actor, need: Need, contract_no: str, amount) -> Need:
     need.contracted_on = _today()
     need.save()
     clocks.clock_start(
-        subject=need, limit_days=need.service_days, actor=actor, purpose=SERVICE_CLOCK, owner=need.owner,
+        subject=need,
+        limit_days=need.service_days,
+        actor=actor,
+        purpose=SERVICE_CLOCK,
+        owner=need.owner,
         label=_("Intermediary service %(number)s") % {"number": need.number},
     )
-    _tell(selectors.staff_users(need.winner), "contracted", key=f"market:need:{need.pk}:contract", url=engagement_url(need), subject=need, number=need.number, days=need.service_days)
-    audit_record(actor=actor, action="need.contract", obj=need, before=before, after=snapshot(need, NEED_FIELDS))
+    _tell(
+        selectors.staff_users(need.winner),
+        "contracted",
+        key=f"market:need:{need.pk}:contract",
+        url=engagement_url(need),
+        subject=need,
+        number=need.number,
+        days=need.service_days,
+    )
+    audit_record(
+        actor=actor, action="need.contract", obj=need, before=before, after=snapshot(need, NEED_FIELDS)
+    )
     return need
 
 
@@ -690,7 +852,14 @@ def result_upload(*, actor, need: Need, uploaded_file) -> Need:
     clock = service_clock(need)
     if clock is not None and clock.state != "stopped":
         clocks.clock_stop(clock=clock, actor=actor, reason=_("Result uploaded"))
-    _tell([need.owner], "result_uploaded", key=f"market:need:{need.pk}:result:{sha}", url=owner_url(need), subject=need, number=need.number)
+    _tell(
+        [need.owner],
+        "result_uploaded",
+        key=f"market:need:{need.pk}:result:{sha}",
+        url=owner_url(need),
+        subject=need,
+        number=need.number,
+    )
     audit_record(actor=actor, action="need.result", obj=need, after={"name": name, "sha256": sha})
     return need
 
@@ -708,8 +877,23 @@ def result_return(*, actor, need: Need, reason: str) -> Need:
     clock = service_clock(need)
     if clock is not None and clock.state == "stopped":
         pass  # the clock is not restarted: the promised days were met or missed at the first upload
-    _tell(selectors.staff_users(need.winner), "result_returned", key=f"market:need:{need.pk}:returned:{need.result_sha256}", url=engagement_url(need), subject=need, number=need.number, note=reason)
-    audit_record(actor=actor, action="need.return", obj=need, before={"status": S.DELIVERED}, after={"status": S.CONTRACTED}, reason=reason)
+    _tell(
+        selectors.staff_users(need.winner),
+        "result_returned",
+        key=f"market:need:{need.pk}:returned:{need.result_sha256}",
+        url=engagement_url(need),
+        subject=need,
+        number=need.number,
+        note=reason,
+    )
+    audit_record(
+        actor=actor,
+        action="need.return",
+        obj=need,
+        before={"status": S.DELIVERED},
+        after={"status": S.CONTRACTED},
+        reason=reason,
+    )
     return need
 
 
@@ -722,8 +906,21 @@ def result_approve(*, actor, need: Need) -> Need:
     need.status = S.COMPLETED
     need.completed_on = _today()
     need.save(update_fields=["status", "completed_on"])
-    _tell(selectors.staff_users(need.winner), "completed", key=f"market:need:{need.pk}:completed", url=engagement_url(need), subject=need, number=need.number)
-    audit_record(actor=actor, action="need.complete", obj=need, before={"status": S.DELIVERED}, after={"status": S.COMPLETED})
+    _tell(
+        selectors.staff_users(need.winner),
+        "completed",
+        key=f"market:need:{need.pk}:completed",
+        url=engagement_url(need),
+        subject=need,
+        number=need.number,
+    )
+    audit_record(
+        actor=actor,
+        action="need.complete",
+        obj=need,
+        before={"status": S.DELIVERED},
+        after={"status": S.COMPLETED},
+    )
     return need
 
 
@@ -736,16 +933,22 @@ def result_attach(*, actor, need: Need):
         need = _lock_need(need)
         _require_owner(actor, need)
         if need.status != S.COMPLETED or need.application_id is None:
-            raise TransitionNotAllowed(_("Only an approved result of a need linked to an application can be attached."))
+            raise TransitionNotAllowed(
+                _("Only an approved result of a need linked to an application can be attached.")
+            )
         if need.attached_to_application:
             raise Conflict(_("This result is already attached to the application."))
         with need.result.open("rb") as handle:
             upload = File(handle, name=need.result_name)
             upload.size = need.result.size
-            row = material_upload(actor=actor, application=need.application, material=None, uploaded_file=upload)
+            row = material_upload(
+                actor=actor, application=need.application, material=None, uploaded_file=upload
+            )
         need.attached_to_application = True
         need.save(update_fields=["attached_to_application"])
-        audit_record(actor=actor, action="need.attach", obj=need, after={"application": str(need.application.uuid)})
+        audit_record(
+            actor=actor, action="need.attach", obj=need, after={"application": str(need.application.uuid)}
+        )
         return row
 
 
@@ -773,11 +976,21 @@ def complaint_file(*, actor, need: Need, text: str) -> Complaint:
     need = _lock_need(need)
     _require_owner(actor, need)
     if need.winner_id is None:
-        raise TransitionNotAllowed(_("A complaint concerns the selected intermediary; none was selected yet."))
+        raise TransitionNotAllowed(
+            _("A complaint concerns the selected intermediary; none was selected yet.")
+        )
     if not text.strip():
         raise DomainError(_("Describe the complaint."), field="text")
     complaint = Complaint.objects.create(need=need, intermediary=need.winner, complainant=actor, text=text)
-    _tell(selectors.regulators(), "complaint_filed", key=f"market:complaint:{complaint.pk}", url="/market/regulate/", subject=need, number=need.number, name=need.winner.name)
+    _tell(
+        selectors.regulators(),
+        "complaint_filed",
+        key=f"market:complaint:{complaint.pk}",
+        url="/market/regulate/",
+        subject=need,
+        number=need.number,
+        name=need.winner.name,
+    )
     audit_record(actor=actor, action="complaint.file", obj=need, after={"complaint": complaint.pk})
     return complaint
 
@@ -785,7 +998,11 @@ def complaint_file(*, actor, need: Need, text: str) -> Complaint:
 @transaction.atomic
 def complaint_handle(*, actor, complaint: Complaint, uphold: bool, response: str) -> Complaint:
     _require_regulator(actor)
-    complaint = Complaint.objects.select_for_update().select_related("need", "intermediary__unit").get(pk=complaint.pk)
+    complaint = (
+        Complaint.objects.select_for_update()
+        .select_related("need", "intermediary__unit")
+        .get(pk=complaint.pk)
+    )
     if complaint.status != ComplaintStatus.OPEN:
         raise TransitionNotAllowed(_("This complaint has already been handled."))
     if not response.strip():
@@ -795,7 +1012,21 @@ def complaint_handle(*, actor, complaint: Complaint, uphold: bool, response: str
     complaint.handled_by = actor
     complaint.handled_at = timezone.now()
     complaint.save()
-    _tell([complaint.complainant], "complaint_handled", key=f"market:complaint:{complaint.pk}:handled", url=owner_url(complaint.need), subject=complaint.need, number=complaint.need.number, note=response)
-    audit_record(actor=actor, action="complaint.handle", obj=complaint.need, after={"complaint": complaint.pk, "status": complaint.status}, reason=response)
+    _tell(
+        [complaint.complainant],
+        "complaint_handled",
+        key=f"market:complaint:{complaint.pk}:handled",
+        url=owner_url(complaint.need),
+        subject=complaint.need,
+        number=complaint.need.number,
+        note=response,
+    )
+    audit_record(
+        actor=actor,
+        action="complaint.handle",
+        obj=complaint.need,
+        after={"complaint": complaint.pk, "status": complaint.status},
+        reason=response,
+    )
     _recompute(_lock_intermediary(complaint.intermediary), actor=actor, reason=f"complaint {complaint.pk}")
     return complaint

@@ -32,7 +32,9 @@ def verify(need: Need, seed: str) -> Verification:
     if need.mode == SelectionMode.DRAW:
         result.winner_key = draw.draw(seed, need.number, keys)
     elif need.mode == SelectionMode.LOWEST_PRICE:
-        result.winner_key = draw.lowest_price(seed, need.number, {c["uscc"]: Decimal(c["price"]) for c in need.candidates})
+        result.winner_key = draw.lowest_price(
+            seed, need.number, {c["uscc"]: Decimal(c["price"]) for c in need.candidates}
+        )
     elif need.mode == SelectionMode.OPTIMAL_PRICE and need.candidates:
         low, high = conf.optimal_factor_range()
         prices = {c["uscc"]: Decimal(c["price"]) for c in need.candidates}
@@ -40,9 +42,15 @@ def verify(need: Need, seed: str) -> Verification:
         result.target = draw.optimal_price_target(seed, need.number, prices.values(), low, high)
         result.winner_key = draw.optimal_price(seed, need.number, prices, low, high)
     elif need.mode == SelectionMode.MERIT:
-        result.winner_key = draw.merit(seed, need.number, {c["uscc"]: Decimal(c["merit_total"]) for c in need.candidates if "merit_total" in c})
+        result.winner_key = draw.merit(
+            seed,
+            need.number,
+            {c["uscc"]: Decimal(c["merit_total"]) for c in need.candidates if "merit_total" in c},
+        )
     elif need.mode == SelectionMode.DIRECT:
         result.winner_key = keys[0] if keys else None
     winner_uscc = need.winner.uscc if need.winner_id else None
-    result.winner_matches = result.seed_matches and result.winner_key is not None and result.winner_key == winner_uscc
+    result.winner_matches = (
+        result.seed_matches and result.winner_key is not None and result.winner_key == winner_uscc
+    )
     return result
