@@ -28,6 +28,14 @@ from .verify import verify as verify_need
 PAGE = 20
 
 
+def _clock(need):
+    """The service-days clock with its ledger (portal.clocks.selectors), or None before the contract."""
+    from portal.clocks.selectors import clocks_for
+
+    found = [c for c in clocks_for(subject=need) if c.purpose == services.SERVICE_CLOCK]
+    return found[0] if found else None
+
+
 # -- public -------------------------------------------------------------------------------------------------
 
 
@@ -127,7 +135,7 @@ def my_need(request, uuid):
     context = {
         "need": need,
         "bids": bids,
-        "clock": services.service_clock(need),
+        "clock": _clock(need),
         "contract_form": forms.ContractForm(initial={"amount": need.winning_price}),
         "rating_form": forms.RatingForm(),
         "complaint_form": forms.ComplaintForm(),
@@ -399,7 +407,7 @@ def engagement(request, uuid):
     return render(
         request,
         "intermediaries/engagement.html",
-        {"need": need, "form": form, "clock": services.service_clock(need)},
+        {"need": need, "form": form, "clock": _clock(need)},
     )
 
 

@@ -69,7 +69,12 @@ def build_market(count: int = 4, **kwargs) -> dict:
     market = {
         "regulator": regulator,
         "official": staff(bureau, "head", "head", full_name="冯局长"),
-        "owner": UserFactory(username="owner", full_name="刘经理", kind=UserKind.ENTERPRISE, organisation_name="云溪数字科技有限公司"),
+        "owner": UserFactory(
+            username="owner",
+            full_name="刘经理",
+            kind=UserKind.ENTERPRISE,
+            organisation_name="云溪数字科技有限公司",
+        ),
         "citizen": UserFactory(username="citizen", full_name="张三"),
         "other_owner": UserFactory(username="other", full_name="王五", kind=UserKind.ENTERPRISE),
     }

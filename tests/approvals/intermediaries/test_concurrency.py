@@ -52,7 +52,10 @@ def test_the_same_intermediary_bidding_twice_at_once_bids_once():
     need = post(market["owner"], mode="lowest_price")
     user = market["firms"][0].staff_user
     outcomes = run_together(
-        [lambda: services.bid_submit(actor=user, need=need, price=Decimal("1000")), lambda: services.bid_submit(actor=user, need=need, price=Decimal("900"))]
+        [
+            lambda: services.bid_submit(actor=user, need=need, price=Decimal("1000")),
+            lambda: services.bid_submit(actor=user, need=need, price=Decimal("900")),
+        ]
     )
     assert sum(isinstance(o, Bid) for o in outcomes) == 1
     assert sum(isinstance(o, Conflict) for o in outcomes) == 1

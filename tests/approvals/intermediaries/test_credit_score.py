@@ -15,18 +15,28 @@ grades = st.decimals(min_value=0, max_value=100, places=2)
 
 @given(reg=grades, ent=grades, stars=st.lists(st.integers(1, 5), max_size=20), upheld=st.integers(0, 6))
 def test_score_arithmetic(reg, ent, stars, upheld):
-    score = scoring.credit_score(regulator_grade=reg, enterprise_credit_grade=ent, stars=stars, upheld_complaints=upheld)
+    score = scoring.credit_score(
+        regulator_grade=reg, enterprise_credit_grade=ent, stars=stars, upheld_complaints=upheld
+    )
     part = Decimal(sum(stars)) / (5 * len(stars)) if stars else Decimal(1)
     part = min(max(part - Decimal("0.25") * upheld, Decimal(0)), Decimal(1))
-    expected = (Decimal(70) * reg / 100 + Decimal(10) * ent / 100 + 20 * part).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    expected = (Decimal(70) * reg / 100 + Decimal(10) * ent / 100 + 20 * part).quantize(
+        Decimal("0.01"), ROUND_HALF_UP
+    )
     assert score == expected
     assert Decimal(0) <= score <= Decimal(100)
 
 
 def test_full_marks_without_history_is_100_and_weights_are_settings(settings):
-    assert scoring.credit_score(regulator_grade=100, enterprise_credit_grade=100, stars=[], upheld_complaints=0) == 100
+    assert (
+        scoring.credit_score(regulator_grade=100, enterprise_credit_grade=100, stars=[], upheld_complaints=0)
+        == 100
+    )
     settings.MARKET_CREDIT_WEIGHTS = (60, 20, 20)
-    assert scoring.credit_score(regulator_grade=50, enterprise_credit_grade=100, stars=[], upheld_complaints=0) == 70
+    assert (
+        scoring.credit_score(regulator_grade=50, enterprise_credit_grade=100, stars=[], upheld_complaints=0)
+        == 70
+    )
 
 
 def completed(market, firm):
@@ -35,7 +45,9 @@ def completed(market, firm):
     services.contract_file(actor=market["owner"], need=need, contract_no="HT-1", amount=Decimal(40000))
     from django.core.files.base import ContentFile
 
-    services.result_upload(actor=firm.staff_user, need=need, uploaded_file=ContentFile(b"%PDF-1.4 x", name="r.pdf"))
+    services.result_upload(
+        actor=firm.staff_user, need=need, uploaded_file=ContentFile(b"%PDF-1.4 x", name="r.pdf")
+    )
     return services.result_approve(actor=market["owner"], need=need)
 
 

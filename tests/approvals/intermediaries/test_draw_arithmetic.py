@@ -11,7 +11,9 @@ from approvals.intermediaries import draw
 SEED = "a" * 64
 seeds = st.text(alphabet="0123456789abcdef", min_size=64, max_size=64)
 prices = st.decimals(min_value=Decimal("1000"), max_value=Decimal("999999"), places=2)
-keys = st.lists(st.text(alphabet="0123456789ABCDEF", min_size=18, max_size=18), min_size=1, max_size=8, unique=True)
+keys = st.lists(
+    st.text(alphabet="0123456789ABCDEF", min_size=18, max_size=18), min_size=1, max_size=8, unique=True
+)
 
 
 def test_commitment_is_the_sha256_of_the_seed_and_a_changed_seed_does_not_match():
@@ -26,7 +28,9 @@ def test_the_draw_is_the_lowest_hmac_ticket_and_does_not_depend_on_the_order_giv
     import hmac
 
     candidates = ["91360900MA35TQ01XX", "91360900MA35TQ02XX", "91360900MA35TQ03XX"]
-    expected = min(candidates, key=lambda k: hmac.new(SEED.encode(), f"ZJ-1:{k}".encode(), hashlib.sha256).hexdigest())
+    expected = min(
+        candidates, key=lambda k: hmac.new(SEED.encode(), f"ZJ-1:{k}".encode(), hashlib.sha256).hexdigest()
+    )
     assert draw.draw(SEED, "ZJ-1", candidates) == expected
     assert draw.draw(SEED, "ZJ-1", list(reversed(candidates))) == expected
     assert draw.draw(SEED, "ZJ-1", []) is None
@@ -34,7 +38,9 @@ def test_the_draw_is_the_lowest_hmac_ticket_and_does_not_depend_on_the_order_giv
 
 @given(seed=seeds, candidates=keys)
 def test_a_draw_recomputed_from_the_same_seed_gives_the_same_winner(seed, candidates):
-    assert draw.draw(seed, "ZJ-20261127-000001", candidates) == draw.draw(seed, "ZJ-20261127-000001", candidates)
+    assert draw.draw(seed, "ZJ-20261127-000001", candidates) == draw.draw(
+        seed, "ZJ-20261127-000001", candidates
+    )
     assert draw.draw(seed, "ZJ-20261127-000001", candidates) in candidates
 
 
@@ -45,7 +51,12 @@ def test_the_optimal_factor_lies_between_95_and_98_percent(seed):
     assert factor == factor.quantize(Decimal("0.0001"))
 
 
-@given(seed=seeds, bids=st.dictionaries(st.text(alphabet="ABCDEF0123", min_size=4, max_size=4), prices, min_size=1, max_size=8))
+@given(
+    seed=seeds,
+    bids=st.dictionaries(
+        st.text(alphabet="ABCDEF0123", min_size=4, max_size=4), prices, min_size=1, max_size=8
+    ),
+)
 def test_lowest_price_wins_and_ties_go_to_the_draw_among_the_tied(seed, bids):
     winner = draw.lowest_price(seed, "ZJ-1", bids)
     assert bids[winner] == min(bids.values())
@@ -53,7 +64,12 @@ def test_lowest_price_wins_and_ties_go_to_the_draw_among_the_tied(seed, bids):
     assert winner == draw.draw(seed, "ZJ-1", tied)
 
 
-@given(seed=seeds, bids=st.dictionaries(st.text(alphabet="ABCDEF0123", min_size=4, max_size=4), prices, min_size=1, max_size=8))
+@given(
+    seed=seeds,
+    bids=st.dictionaries(
+        st.text(alphabet="ABCDEF0123", min_size=4, max_size=4), prices, min_size=1, max_size=8
+    ),
+)
 def test_optimal_price_is_the_bid_nearest_the_factor_times_the_trimmed_mean(seed, bids):
     winner = draw.optimal_price(seed, "ZJ-1", bids)
     values = sorted(bids.values())
@@ -65,7 +81,9 @@ def test_optimal_price_is_the_bid_nearest_the_factor_times_the_trimmed_mean(seed
 
 def test_trimmed_mean_leaves_out_the_extremes_from_five_bids_on():
     assert draw.trimmed_mean([Decimal(100), Decimal(200), Decimal(300), Decimal(400)]) == Decimal(250)
-    assert draw.trimmed_mean([Decimal(1), Decimal(200), Decimal(300), Decimal(400), Decimal(10000)]) == Decimal(300)
+    assert draw.trimmed_mean(
+        [Decimal(1), Decimal(200), Decimal(300), Decimal(400), Decimal(10000)]
+    ) == Decimal(300)
 
 
 def test_merit_total_is_the_weighted_sum_and_the_highest_wins():

@@ -29,18 +29,35 @@ def test_blacklisted_intermediaries_are_excluded_while_the_period_runs(market):
     today = local_today()
     firm = market["firms"][0]
     services.intermediary_blacklist(
-        actor=market["regulator"], intermediary=firm, reason="虚假报告", start=today, end=today + datetime.timedelta(days=30)
+        actor=market["regulator"],
+        intermediary=firm,
+        reason="虚假报告",
+        start=today,
+        end=today + datetime.timedelta(days=30),
     )
     assert "im-0" not in eligible_codes()
-    assert "im-0" in [i.unit.code for i in selectors.eligible(service_type="assessment", today=today + datetime.timedelta(days=31))]
+    assert "im-0" in [
+        i.unit.code
+        for i in selectors.eligible(service_type="assessment", today=today + datetime.timedelta(days=31))
+    ]
 
 
 def test_low_scores_are_excluded(market, settings):
     settings.MARKET_MIN_SCORE = 60
-    services.intermediary_grade(actor=market["regulator"], intermediary=market["firms"][1], regulator_grade=50, enterprise_credit_grade=50)
+    services.intermediary_grade(
+        actor=market["regulator"],
+        intermediary=market["firms"][1],
+        regulator_grade=50,
+        enterprise_credit_grade=50,
+    )
     assert Intermediary.objects.get(pk=market["firms"][1].pk).credit_score == 60  # 35 + 5 + 20
     assert "im-1" in eligible_codes()
-    services.intermediary_grade(actor=market["regulator"], intermediary=market["firms"][1], regulator_grade=40, enterprise_credit_grade=50)
+    services.intermediary_grade(
+        actor=market["regulator"],
+        intermediary=market["firms"][1],
+        regulator_grade=40,
+        enterprise_credit_grade=50,
+    )
     assert "im-1" not in eligible_codes()
 
 
@@ -57,6 +74,11 @@ def test_intermediaries_at_capacity_are_not_available(market, settings):
 def test_the_regulator_reviews_registrations(market, approve):
     firm = intermediary(4, market["regulator"], approve=False)
     assert firm.status == "pending"
-    services.intermediary_review(actor=market["regulator"], intermediary=firm, approve=approve, note="" if approve else "资质证书不清晰")
+    services.intermediary_review(
+        actor=market["regulator"],
+        intermediary=firm,
+        approve=approve,
+        note="" if approve else "资质证书不清晰",
+    )
     firm.refresh_from_db()
     assert firm.status == ("approved" if approve else "rejected")

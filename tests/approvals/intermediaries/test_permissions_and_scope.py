@@ -71,14 +71,28 @@ def test_the_regulator_pages_are_for_the_regulator_only(market, client):
     assert page.status_code == 200
     assert market["firms"][0].name in page.content.decode()
     with pytest.raises(PermissionDenied):
-        services.intermediary_grade(actor=market["official"], intermediary=market["firms"][0], regulator_grade=0, enterprise_credit_grade=0)
+        services.intermediary_grade(
+            actor=market["official"],
+            intermediary=market["firms"][0],
+            regulator_grade=0,
+            enterprise_credit_grade=0,
+        )
 
 
 def test_owner_posts_a_need_through_the_page(market, client):
     login(client, market["owner"])
     response = client.post(
         "/market/my/new/",
-        {"service_type": "assessment", "project_name": "园区环评", "budget_ceiling": "150000", "service_days": "12", "public_funds": "on", "mode": "draw", "requirements": "", "criteria_text": ""},
+        {
+            "service_type": "assessment",
+            "project_name": "园区环评",
+            "budget_ceiling": "150000",
+            "service_days": "12",
+            "public_funds": "on",
+            "mode": "draw",
+            "requirements": "",
+            "criteria_text": "",
+        },
     )
     need = Need.objects.get()
     assert response.status_code == 302 and response.url == f"/market/my/{need.uuid}/"

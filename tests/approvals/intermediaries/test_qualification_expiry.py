@@ -28,7 +28,9 @@ def test_reminded_once_then_suspended_and_excluded(market):
     assert services.qualifications_sweep(today=later) == {"reminded": 0, "suspended": 0}
     q.refresh_from_db()
     assert q.status == "suspended" and q.suspended_on == later
-    assert firm.pk not in selectors.eligible(service_type="assessment", today=today).values_list("pk", flat=True)
+    assert firm.pk not in selectors.eligible(service_type="assessment", today=today).values_list(
+        "pk", flat=True
+    )
 
 
 def test_not_reminded_earlier_than_the_setting(market, settings):

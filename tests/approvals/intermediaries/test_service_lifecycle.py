@@ -36,18 +36,28 @@ def test_contract_result_approval_and_rating(market):
         services.contract_file(actor=owner, need=need, contract_no="HT-1", amount=Decimal(60000))
     need = services.contract_file(actor=owner, need=need, contract_no="HT-1", amount=Decimal(45000))
     clock = Clock.objects.get(subject_id=str(need.pk), purpose=services.SERVICE_CLOCK)
-    assert clock.limit_days == 10 and clock.owner == owner and clock.subject_type.app_label == "intermediaries"
+    assert (
+        clock.limit_days == 10 and clock.owner == owner and clock.subject_type.app_label == "intermediaries"
+    )
     with pytest.raises(PermissionDenied):
-        services.result_upload(actor=market["firms"][1].staff_user, need=need, uploaded_file=ContentFile(PDF, name="r.pdf"))
+        services.result_upload(
+            actor=market["firms"][1].staff_user, need=need, uploaded_file=ContentFile(PDF, name="r.pdf")
+        )
     with pytest.raises(DomainError):
-        services.result_upload(actor=firm.staff_user, need=need, uploaded_file=ContentFile(b"MZ not a pdf", name="r.pdf"))
-    need = services.result_upload(actor=firm.staff_user, need=need, uploaded_file=ContentFile(PDF, name="评估报告.pdf"))
+        services.result_upload(
+            actor=firm.staff_user, need=need, uploaded_file=ContentFile(b"MZ not a pdf", name="r.pdf")
+        )
+    need = services.result_upload(
+        actor=firm.staff_user, need=need, uploaded_file=ContentFile(PDF, name="评估报告.pdf")
+    )
     assert need.status == "delivered"
     clock.refresh_from_db()
     assert clock.state == "stopped"
     need = services.result_return(actor=owner, need=need, reason="缺少附图")
     assert need.status == "contracted"
-    need = services.result_upload(actor=firm.staff_user, need=need, uploaded_file=ContentFile(PDF, name="评估报告v2.pdf"))
+    need = services.result_upload(
+        actor=firm.staff_user, need=need, uploaded_file=ContentFile(PDF, name="评估报告v2.pdf")
+    )
     with pytest.raises(TransitionNotAllowed):
         services.rating_submit(actor=owner, need=need, stars=5)
     need = services.result_approve(actor=owner, need=need)
@@ -65,7 +75,9 @@ def test_the_result_is_attached_to_the_owners_application_as_a_material(market):
     application = approvals_services.application_create(actor=owner, item=item)
     need = selected(market, application=application)
     services.contract_file(actor=owner, need=need, contract_no="HT-2", amount=Decimal(30000))
-    services.result_upload(actor=firm.staff_user, need=need, uploaded_file=ContentFile(PDF, name="评估报告.pdf"))
+    services.result_upload(
+        actor=firm.staff_user, need=need, uploaded_file=ContentFile(PDF, name="评估报告.pdf")
+    )
     need = services.result_approve(actor=owner, need=need)
     row = services.result_attach(actor=owner, need=need)
     assert row.application == application and row.original_name == "评估报告.pdf" and row.status == "provided"

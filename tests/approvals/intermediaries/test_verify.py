@@ -19,7 +19,9 @@ def test_hash_before_seed_after_and_the_verify_page_confirms_the_winner(market, 
     html = answer.content.decode()
     assert 'data-seed-matches="yes"' in html and 'data-winner-matches="yes"' in html
     data = client.get("/market/verify/", {"need": need.number, "seed": need.seed, "format": "json"}).json()
-    assert data["seed_matches_hash"] and data["winner_matches"] and data["recomputed_winner"] == need.winner.uscc
+    assert (
+        data["seed_matches_hash"] and data["winner_matches"] and data["recomputed_winner"] == need.winner.uscc
+    )
 
 
 def test_a_changed_seed_does_not_match_the_published_hash(market, client):
@@ -46,4 +48,7 @@ def test_unknown_needs_and_cancelled_ones_are_not_found(market, client):
     need = post(market["owner"])
     services.need_cancel(actor=market["owner"], need=need)
     assert client.get(f"/market/announcements/{need.uuid}/").status_code == 404
-    assert "data-seed-matches" not in client.get("/market/verify/", {"need": need.number, "seed": "x"}).content.decode()
+    assert (
+        "data-seed-matches"
+        not in client.get("/market/verify/", {"need": need.number, "seed": "x"}).content.decode()
+    )
