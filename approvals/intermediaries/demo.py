@@ -119,7 +119,9 @@ def _firm(staff, quals, today, *, contact):
                 "certificate": certificate,
                 "certificate_no": f"{intermediary.unit.code.upper()[:10]}-{2024 + i}{i + 1:04d}",
                 "level": level,
-                "valid_from": min(valid_until - datetime.timedelta(days=365 * 3), today - datetime.timedelta(days=365)),
+                "valid_from": min(
+                    valid_until - datetime.timedelta(days=365 * 3), today - datetime.timedelta(days=365)
+                ),
                 "valid_until": valid_until,
             },
             scan=ContentFile(PDF, name="资质证书扫描件.pdf"),
