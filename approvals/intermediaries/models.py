@@ -282,6 +282,10 @@ class Need(models.Model):
     def __str__(self):
         return f"{self.number} {self.project_name}"
 
+    def get_absolute_url(self) -> str:
+        """The public announcement: every party to the need may open it (clock notifications link here)."""
+        return f"/market/announcements/{self.uuid}/"
+
     def clock_recipients(self, clock):
         people = [self.owner]
         if self.winner_id:
