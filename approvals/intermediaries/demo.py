@@ -351,6 +351,7 @@ def load_demo():
         actor=enterprise, need=direct, intermediary=Intermediary.objects.get(unit__code="yx-zhuheng-review")
     )
     _deliver(direct, enterprise)
+    services.complaint_file(actor=enterprise, need=direct, text="审查意见书未逐条说明依据，沟通不及时。")
     # 8. a need withdrawn by its owner
     withdrawn = _need(
         citizen,

@@ -329,8 +329,8 @@ def firm_action(request, action):
             services.qualification_add(
                 actor=request.user,
                 intermediary=intermediary,
-                data=form.cleaned_data | {},
-                scan=request.FILES.get("scan_file"),
+                data={k: v for k, v in form.cleaned_data.items() if k != "scan_file"},
+                scan=form.cleaned_data.get("scan_file"),
             )
         elif action == "staff":
             form = forms.StaffForm(request.POST)
