@@ -429,7 +429,6 @@ def regulate(request):
         {
             "intermediaries": selectors.regulator_intermediaries(user=request.user),
             "complaints": selectors.regulator_complaints(user=request.user)[:50],
-            "handle_form": forms.ComplaintHandleForm(),
         },
     )
 
