@@ -286,6 +286,19 @@ PERF_EVALUATION_DUE_WORKING_DAYS = env.int("PERF_EVALUATION_DUE_WORKING_DAYS", d
 PERF_REMINDER_DAYS_AHEAD = env.int("PERF_REMINDER_DAYS_AHEAD", default=7)
 PERF_MONITORING_GRACE_WORKING_DAYS = env.int("PERF_MONITORING_GRACE_WORKING_DAYS", default=10)
 PERF_CONTRACT_EXPIRY_DAYS_AHEAD = env.int("PERF_CONTRACT_EXPIRY_DAYS_AHEAD", default=180)
+# Intermediary services market (中介服务超市, DOMAIN.md §4): credit-score weights (regulator, enterprise
+# credit, ratings and complaints), the penalty per upheld complaint, the lowest score admitted to
+# selections, the least candidates or bids on public funds, the budget under which a direct pick
+# is allowed (no public funds), reminder days before a qualification expires, the most engagements
+# at once, and the range of the "optimal price" factor.
+MARKET_CREDIT_WEIGHTS = tuple(env.list("MARKET_CREDIT_WEIGHTS", cast=int, default=[70, 10, 20]))
+MARKET_COMPLAINT_PENALTY = env.str("MARKET_COMPLAINT_PENALTY", default="0.25")
+MARKET_MIN_SCORE = env.int("MARKET_MIN_SCORE", default=60)
+MARKET_PUBLIC_FUNDS_MIN = env.int("MARKET_PUBLIC_FUNDS_MIN", default=3)
+MARKET_DIRECT_PICK_MAX_BUDGET = env.int("MARKET_DIRECT_PICK_MAX_BUDGET", default=100000)
+MARKET_EXPIRY_REMINDER_DAYS = env.int("MARKET_EXPIRY_REMINDER_DAYS", default=30)
+MARKET_MAX_ACTIVE_ENGAGEMENTS = env.int("MARKET_MAX_ACTIVE_ENGAGEMENTS", default=5)
+MARKET_OPTIMAL_FACTOR_RANGE = tuple(env.list("MARKET_OPTIMAL_FACTOR_RANGE", default=["0.95", "0.98"]))
 # Coordination matters (督办事项) and meetings: number prefixes, the longest deadline, attachments.
 MATTER_NUMBER_PREFIX = env.str("MATTER_NUMBER_PREFIX", default="DBSX")
 MEETING_NUMBER_PREFIX = env.str("MEETING_NUMBER_PREFIX", default="HY")

@@ -36,6 +36,8 @@ IOC_PROJECT = ("steward", "ppp_manager", "project_company", "admin")
 UNIT_MEMBERS = tuple(role for role in SIGNED_IN_ROLES if role not in ("applicant", "other_applicant"))
 # The matter's lead unit (big-data bureau), its cooperating company, the office, admins.
 MATTER_PARTIES = ("steward", "project_company", "office", "admin")
+# Applicants who may post service needs in the intermediary market (citizens and enterprises).
+OWNERS = ("applicant", "other_applicant", "project_company")
 PERFORMANCE_USERS = ("supervisor", "steward", "ppp_manager", "project_company", "evaluator", "admin")
 
 
@@ -527,4 +529,26 @@ MATRIX: dict[str, dict[str, dict[str, str]]] = {
     },
     "matters:api-matter-list": {"GET": cells(ok=SIGNED_IN_ROLES, anonymous=DENIED)},
     "matters:api-matter-detail": {"GET": cells(ok=MATTER_PARTIES, anonymous=DENIED, others=HIDDEN)},
+    # Intermediary market: owners (applicants), firms, the regulator (supervisors).
+    "intermediaries:index": {"GET": PUBLIC},
+    "intermediaries:announcement": {"GET": PUBLIC},
+    "intermediaries:verify": {"GET": PUBLIC},
+    "intermediaries:my-needs": {"GET": cells(ok=OWNERS)},
+    "intermediaries:need-new": {"GET": cells(ok=OWNERS), "POST": cells(ok=OWNERS)},
+    "intermediaries:my-need": {"GET": cells(ok=("applicant",), others=HIDDEN)},
+    "intermediaries:my-need-action": {"POST": cells(ok=("applicant",), others=HIDDEN)},
+    "intermediaries:result-download": {"GET": cells(ok=("project_company",), others=HIDDEN)},
+    "intermediaries:firm": {"GET": cells(ok=("intermediary",)), "POST": cells(ok=("intermediary",))},
+    "intermediaries:firm-action": {"POST": cells(ok=("intermediary",))},
+    "intermediaries:opportunities": {"GET": cells(ok=("intermediary",))},
+    "intermediaries:bid": {"GET": cells(ok=("intermediary",)), "POST": cells(ok=("intermediary",))},
+    "intermediaries:engagements": {"GET": cells(ok=("intermediary",))},
+    "intermediaries:engagement": {"GET": cells(intermediary=HIDDEN), "POST": cells(intermediary=HIDDEN)},
+    "intermediaries:regulate": {"GET": cells(ok=("supervisor",))},
+    "intermediaries:regulate-intermediary": {
+        "GET": cells(ok=("supervisor",)),
+        "POST": cells(ok=("supervisor",)),
+    },
+    "intermediaries:regulate-complaint": {"POST": cells(ok=("supervisor",))},
+    "intermediaries:qualification-scan": {"GET": cells(ok=("supervisor", "intermediary"), others=HIDDEN)},
 }

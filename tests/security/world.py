@@ -337,3 +337,35 @@ class World:
         from coordination.matters.models import Meeting
 
         return Meeting.objects.order_by("id").first()
+
+    # Intermediary market ------------------------------------------------------------------
+    @cached_property
+    def citizen_need(self):
+        """The citizen's open service need."""
+        from approvals.intermediaries.models import Need
+
+        return Need.objects.filter(owner__username="citizen", status="open").order_by("id").first()
+
+    @cached_property
+    def delivered_need(self):
+        """The enterprise's need whose result has been delivered (a result file)."""
+        from approvals.intermediaries.models import Need
+
+        return Need.objects.filter(owner__username="enterprise").exclude(result="").order_by("id").first()
+
+    @cached_property
+    def firm(self):
+        """The `intermediary` login's firm."""
+        from approvals.intermediaries.models import Intermediary
+
+        return Intermediary.objects.get(unit__code="jl-consulting")
+
+    @cached_property
+    def complaint(self):
+        from approvals.intermediaries.models import Complaint
+
+        return Complaint.objects.filter(status="open").order_by("id").first()
+
+    @cached_property
+    def qualification(self):
+        return self.firm.qualifications.exclude(scan="").order_by("id").first()
