@@ -10,6 +10,7 @@ import pytest
 
 from coordination.demo import DEMO_PASSWORD, DemoLoader
 from coordination.matters.models import Matter
+from coordination.matters.workflow import ACTIVE_STATES
 from coordination.models import Role, RoleCode
 from portal.clocks import services as clocks
 
@@ -83,3 +84,18 @@ def test_a_meeting_decision_becomes_a_matter_that_the_bureau_advances(live_serve
     assert "国产化服务器和数据库已部署完成。" in leader.locator("#reports").inner_text()
     assert leader.locator("#milestones .milestone[data-done='1']").count() == 1
     screenshot(leader, "coordination-05-detail")
+
+    # The leader's city overview counts the matter and shows the progress the steward reported.
+    leader.goto(base + "/overview/")
+    section = leader.locator("#overview-coordination")
+    open_matters = Matter.objects.filter(status__in=ACTIVE_STATES)
+    tile = section.locator("[data-metric='coordination:0'] [data-value]")
+    assert tile.inner_text().strip() == str(open_matters.count())
+    if open_matters.count() == 1:
+        average = section.locator("[data-metric='coordination:3'] [data-value]")
+        assert float(average.inner_text().strip()) == 50.0
+    screenshot(leader, "coordination-06-overview")
+    with leader.expect_navigation():
+        section.locator("[data-metric='coordination:0']").click()
+    assert "/matters/" in leader.url
+    assert leader.locator(f".matter-row[data-number='{matter.number}']").count() == 1
