@@ -18,7 +18,8 @@ from .stats import adoption_rate
 
 def consultations_section(viewer) -> Section:
     day = services.today()
-    if viewer is not None and permissions.can_manage_any(viewer):
+    managing = viewer is not None and permissions.can_manage_any(viewer)
+    if managing:
         scope = selectors.managed_list(user=viewer).exclude(status=ConsultationStatus.DRAFT)
         rate_scope = scope
         url = reverse("consultations:manage_list")
@@ -44,6 +45,9 @@ def consultations_section(viewer) -> Section:
         key="participation",
         title=_("Public consultations"),
         url=url,
+        # Outside the managing units the figures are those of the public pages.
+        scope=_("Consultations you manage") if managing else _("City-wide, public figures"),
+        public=not managing,
         metrics=[
             Metric(
                 label=_("Consultations open for comment"),

@@ -43,5 +43,5 @@ def test_the_pages_stay_within_a_fixed_number_of_queries(client, city, django_as
     client.get("/overview/")  # warm caches
     with django_assert_max_num_queries(45):
         assert client.get("/overview/").status_code == 200
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(16):
         assert client.get("/overview/public/").status_code == 200
