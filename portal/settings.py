@@ -330,6 +330,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 ORG_IMPORT_MAX_BYTES = env.int("ORG_IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
 ORG_IMPORT_MAX_ROWS = env.int("ORG_IMPORT_MAX_ROWS", default=50_000)
+# Every .xlsx import: the most its zip members may inflate to, checked from the zip directory
+# before openpyxl opens it (zip-bomb guard, portal/uploads.py).
+UPLOAD_XLSX_MAX_UNCOMPRESSED_BYTES = env.int("UPLOAD_XLSX_MAX_UNCOMPRESSED_BYTES", default=100 * 1024 * 1024)
 
 # Platform rules (DOMAIN.md §2-3). Legal numbers live here or in data, each with its basis.
 # "自受理之日起": the day of acceptance itself does not count towards a time limit.
@@ -376,6 +379,7 @@ PPP_SIMILAR_PRICE_TOLERANCE = env.str("PPP_SIMILAR_PRICE_TOLERANCE", default="0.
 PPP_NEW_COMPANY_DAYS = env.int("PPP_NEW_COMPANY_DAYS", default=180)
 PPP_BENCHMARK_PERCENTILE = env.str("PPP_BENCHMARK_PERCENTILE", default="p75")
 PPP_BENCHMARK_REGION = env.str("PPP_BENCHMARK_REGION", default="云溪市")
+PPP_BENCHMARK_IMPORT_MAX_BYTES = env.int("PPP_BENCHMARK_IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
 PPP_BENCHMARK_IMPORT_MAX_ROWS = env.int("PPP_BENCHMARK_IMPORT_MAX_ROWS", default=5000)
 # PPP performance (财金〔2020〕13号, 财办金〔2017〕92号): the total a failed veto indicator caps, the
 # legacy minimum performance-linked share, evaluation and reminder horizons.

@@ -101,7 +101,10 @@ def security_test_defaults(settings):
 
     settings.TWO_FACTOR_REQUIRED = False
     settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": f"test-{uuid.uuid4()}"}
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"test-{uuid.uuid4()}",
+        }
     }
 
 

@@ -9,7 +9,9 @@ class TokenForm(BootstrapStyleMixin, forms.Form):
         label=_("Two-factor code"),
         max_length=16,
         help_text=_("The 6-digit code from your authenticator app, or one of your backup codes."),
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
     )
 
     def clean_otp_token(self):

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -26,8 +26,15 @@ def _is_api(request) -> bool:
     return request.path_info.startswith("/api/")
 
 
+def _is_passive(request) -> bool:
+    """Requests the page makes by itself (the notification badge polls every minute): not activity."""
+    return request.path_info == reverse("notifications:badge")
+
+
 def idle_timeout_applies(user) -> bool:
-    return bool(user.is_authenticated and (user.is_staff or user.is_superuser or getattr(user, "is_official", False)))
+    return bool(
+        user.is_authenticated and (user.is_staff or user.is_superuser or getattr(user, "is_official", False))
+    )
 
 
 class IdleTimeoutMiddleware:
@@ -50,7 +57,7 @@ class IdleTimeoutMiddleware:
                     _("You were logged out after %(minutes)d minutes without activity. Please log in again.")
                     % {"minutes": minutes},
                 )
-            elif last is None or now - int(last) >= LAST_SEEN_RESOLUTION:
+            elif (last is None or now - int(last) >= LAST_SEEN_RESOLUTION) and not _is_passive(request):
                 request.session[SESSION_LAST_SEEN] = now
         return self.get_response(request)
 
@@ -82,9 +89,13 @@ class TwoFactorMiddleware:
             and not user.is_verified()
             and not request.path_info.startswith(self.open_paths())
         ):
+            if request.headers.get("HX-Request"):
+                # A fragment the page loads by itself (the notification badge): nothing to swap in.
+                return HttpResponse(status=403)
             if _is_api(request):
                 return JsonResponse(
-                    {"detail": _("Two-factor verification is required. Log in again in the browser.")}, status=403
+                    {"detail": _("Two-factor verification is required. Log in again in the browser.")},
+                    status=403,
                 )
             target = "security:verify" if has_confirmed_device(user) else "security:enrol"
             return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")

@@ -26,7 +26,7 @@ def two_factor_required(user) -> bool:
         return False
     if not getattr(settings, "TWO_FACTOR_REQUIRED", True):
         return False
-    return bool(_load(getattr(settings, "TWO_FACTOR_RULE", "")) (user))
+    return bool(_load(getattr(settings, "TWO_FACTOR_RULE", ""))(user))
 
 
 def has_confirmed_device(user) -> bool:

@@ -60,7 +60,9 @@ def two_factor_backup_codes_renew(*, user) -> list[str]:
 @transaction.atomic
 def two_factor_reset(*, actor, user) -> int:
     """Remove every device of the user (an admin's reset, or the user's own opt-out)."""
-    removed = TOTPDevice.objects.filter(user=user).delete()[0] + StaticDevice.objects.filter(user=user).delete()[0]
+    removed = (
+        TOTPDevice.objects.filter(user=user).delete()[0] + StaticDevice.objects.filter(user=user).delete()[0]
+    )
     audit_record(actor=actor, action="auth.otp_reset", obj=user, after={"devices_removed": removed})
     return removed
 

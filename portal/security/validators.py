@@ -26,11 +26,12 @@ class CharacterClassValidator:
 
     def _text(self):
         return ngettext(
-            "The password must mix at least %(count)d kind of character: lower-case letters, capitals, digits and symbols.",
-            "The password must mix at least %(count)d kinds of characters: lower-case letters, capitals, digits and symbols.",
+            "The password must mix at least %(count)d kind of character: "
+            "lower-case letters, capitals, digits and symbols.",
+            "The password must mix at least %(count)d kinds of characters: "
+            "lower-case letters, capitals, digits and symbols.",
             self.min_classes,
         ) % {"count": self.min_classes}
 
     def get_help_text(self):
         return self._text()
-

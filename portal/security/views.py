@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.db import transaction
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -47,9 +47,11 @@ def lockout_response(request, original_response=None, credentials=None):
 
 def _next_url(request) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
-    return settings.LOGIN_REDIRECT_URL
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
 def _qr_data_uri(text: str) -> str:
@@ -72,7 +74,9 @@ def enrol(request):
     device = services.totp_pending_device(user=user)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        codes = services.two_factor_confirm(user=user, device_id=device.pk, token=form.cleaned_data["otp_token"])
+        codes = services.two_factor_confirm(
+            user=user, device_id=device.pk, token=form.cleaned_data["otp_token"]
+        )
         if codes is not None:
             device.refresh_from_db()
             otp_login(request, device)

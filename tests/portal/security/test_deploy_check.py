@@ -23,11 +23,19 @@ PRODUCTION = {
 
 
 def _check(extra):
-    env = {k: v for k, v in os.environ.items() if k not in PRODUCTION and k not in ("TWO_FACTOR_REQUIRED", "DJANGO_ALLOW_ASYNC_UNSAFE")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in PRODUCTION and k not in ("TWO_FACTOR_REQUIRED", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    }
     env.update(extra)
     return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=240,
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=240,
     )
 
 

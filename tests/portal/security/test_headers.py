@@ -1,4 +1,5 @@
-"""Security headers on every response: CSP without inline scripts, frame denial, nosniff, referrer, COOP, HSTS."""
+"""Security headers on every response: CSP without inline scripts, frame denial, nosniff,
+referrer policy, COOP, HSTS."""
 
 import re
 from pathlib import Path

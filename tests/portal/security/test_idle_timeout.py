@@ -41,3 +41,12 @@ def test_an_applicant_keeps_the_normal_session(client, settings):
     session[SESSION_LAST_SEEN] = 0  # even a stale mark does not apply to applicants
     session.save()
     assert client.get("/").status_code == 200
+
+
+def test_the_polling_notification_badge_is_not_activity(client, settings):
+    settings.OFFICIAL_IDLE_TIMEOUT_MINUTES = 30
+    client.force_login(OfficialFactory())
+    client.get("/")
+    _age_session(client, 31 * 60)
+    client.get("/notifications/badge/", HTTP_HX_REQUEST="true")
+    assert "_auth_user_id" not in client.session

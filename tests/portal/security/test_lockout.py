@@ -52,7 +52,11 @@ def test_successful_login_and_logout_are_audited(client):
     user = UserFactory(username="carol")
     _post(client, "carol", PASSWORD)
     client.post("/accounts/logout/")
-    actions = list(AuditEvent.objects.filter(object_id=str(user.pk)).order_by("sequence").values_list("action", flat=True))
+    actions = list(
+        AuditEvent.objects.filter(object_id=str(user.pk))
+        .order_by("sequence")
+        .values_list("action", flat=True)
+    )
     assert actions == ["auth.login", "auth.logout"]
 
 

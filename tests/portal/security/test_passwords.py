@@ -1,4 +1,5 @@
-"""Password rules: at least 10 characters, not common, not all digits, not like the user, 3 kinds of characters."""
+"""Password rules: at least 10 characters, not common, not all digits, not like the user,
+3 kinds of characters."""
 
 import pytest
 from django.contrib.auth.password_validation import validate_password

@@ -1,4 +1,5 @@
-"""Rate limits: 429 with Retry-After on login, public tracking, certificate verification and the exchange API."""
+"""Rate limits: 429 with Retry-After on login, public tracking, certificate verification
+and the exchange API."""
 
 import pytest
 
@@ -20,7 +21,12 @@ def test_login_posts_are_limited_per_ip(client, settings):
     assert 0 < int(last["Retry-After"]) <= 600
     assert "Too many requests from your address" in last.content.decode()
     # Another address is not affected; reading the page is not counted.
-    assert client.post("/accounts/login/", {"username": "x", "password": "y"}, REMOTE_ADDR="10.9.9.9").status_code == 200
+    assert (
+        client.post(
+            "/accounts/login/", {"username": "x", "password": "y"}, REMOTE_ADDR="10.9.9.9"
+        ).status_code
+        == 200
+    )
     assert client.get("/accounts/login/").status_code == 200
 
 

@@ -1,4 +1,5 @@
-"""TOTP two-factor: required for admins and supervisors, optional for others; enrol, verify, backup codes, reset."""
+"""TOTP two-factor: required for admins and supervisors, optional for others; enrol, verify,
+backup codes, reset."""
 
 import re
 
@@ -38,7 +39,9 @@ def test_an_admin_without_a_device_must_enrol_before_anything_else(client):
     assert page.status_code == 200
     assert b"data:image/svg+xml;base64," in page.content
     device = TOTPDevice.objects.get(user__username="root", confirmed=False)
-    wrong = client.post("/accounts/two-factor/enrol/", {"otp_token": "000000" if totp_now(device) != "000000" else "111111"})
+    wrong = client.post(
+        "/accounts/two-factor/enrol/", {"otp_token": "000000" if totp_now(device) != "000000" else "111111"}
+    )
     assert b"not right" in wrong.content
     device.refresh_from_db()
     assert device.throttling_failure_count == 1  # django-otp's back-off after a wrong code
@@ -69,9 +72,9 @@ def test_a_supervisor_must_verify_with_the_code_after_the_password(client):
     assert ok.status_code == 302 and ok["Location"] == "/deadlines/"
     assert client.get("/").status_code == 200
     assert list(
-        AuditEvent.objects.filter(object_id=str(supervisor.pk), action__startswith="auth.otp").order_by("sequence").values_list(
-            "action", flat=True
-        )
+        AuditEvent.objects.filter(object_id=str(supervisor.pk), action__startswith="auth.otp")
+        .order_by("sequence")
+        .values_list("action", flat=True)
     ) == ["auth.otp_failed", "auth.otp_verified"]
 
 
@@ -111,14 +114,18 @@ def test_an_admin_resets_a_users_devices(client):
     totp_device(supervisor)
     admin = AdminFactory(username="root")
     client.force_login(admin)
-    client.session  # force_login marks the session as owing a second factor: give it
+    # force_login marks the session as owing a second factor (the admin is enrolled): clear it.
     session = client.session
     session.pop("security_2fa_pending", None)
     session.save()
-    response = client.post("/admin/portal/user/", {"action": "reset_two_factor", "_selected_action": [supervisor.pk]})
+    response = client.post(
+        "/admin/portal/user/", {"action": "reset_two_factor", "_selected_action": [supervisor.pk]}
+    )
     assert response.status_code == 302
     assert not TOTPDevice.objects.filter(user=supervisor).exists()
-    assert AuditEvent.objects.filter(action="auth.otp_reset", object_id=str(supervisor.pk), actor=admin).exists()
+    assert AuditEvent.objects.filter(
+        action="auth.otp_reset", object_id=str(supervisor.pk), actor=admin
+    ).exists()
 
 
 def test_enforcement_switch_off_lets_admins_in_with_the_password(client, settings):

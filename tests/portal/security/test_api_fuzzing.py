@@ -1,0 +1,51 @@
+"""Schemathesis against /api/schema/ as several roles: no 5xx, responses conform to the schema.
+
+Bounded for CI: read operations only (GET — the write operations change real state and are
+covered by their own tests), a few examples per operation, no shrinking. Each role calls the API
+with HTTP Basic credentials (DRF's BasicAuthentication), through the WSGI app in this process.
+"""
+
+import base64
+
+import pytest
+import schemathesis
+from django.core.wsgi import get_wsgi_application
+from hypothesis import HealthCheck, Phase
+from hypothesis import settings as hypothesis_settings
+
+from tests.factories import PASSWORD, AdminFactory, OfficialFactory, UserFactory
+
+schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application()).include(method="GET")
+
+ROLES = {
+    "anonymous": None,
+    "applicant": lambda: UserFactory(username="fuzz-applicant"),
+    "official": lambda: OfficialFactory(username="fuzz-official"),
+    "admin": lambda: AdminFactory(username="fuzz-admin", is_superuser=True),
+}
+
+
+def _auth(role):
+    make = ROLES[role]
+    if make is None:
+        return {}
+    user = make()
+    token = base64.b64encode(f"{user.username}:{PASSWORD}".encode()).decode()
+    return {"Authorization": f"Basic {token}"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", list(ROLES))
+@schema.parametrize()
+@hypothesis_settings(
+    max_examples=4,
+    deadline=None,
+    derandomize=True,
+    phases=[Phase.explicit, Phase.generate],
+    suppress_health_check=list(HealthCheck),
+)
+def test_api_answers_without_server_errors_and_as_documented(case, role, settings):
+    settings.RATELIMIT_ENABLE = False
+    response = case.call(headers=_auth(role))
+    assert response.status_code < 500, f"{case.method} {case.formatted_path}: {response.status_code}"
+    case.validate_response(response)
