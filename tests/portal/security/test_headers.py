@@ -67,3 +67,10 @@ def test_no_template_has_inline_script_or_event_handlers():
         if INLINE_SCRIPT.search(text) or EVENT_HANDLER.search(text):
             offenders.append(str(path))
     assert offenders == []
+
+
+def test_an_unknown_api_path_answers_json_not_html(client):
+    response = client.get("/api/approvals/applications/not-a-uuid/")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert client.get("/no-such-page/")["Content-Type"].startswith("text/html")
