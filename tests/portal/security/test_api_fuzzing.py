@@ -9,10 +9,10 @@ import base64
 
 import pytest
 import schemathesis
-from schemathesis.specs.openapi.checks import ignored_auth, negative_data_rejection
 from django.core.wsgi import get_wsgi_application
 from hypothesis import HealthCheck, Phase
 from hypothesis import settings as hypothesis_settings
+from schemathesis.specs.openapi.checks import ignored_auth, negative_data_rejection
 
 from tests.factories import PASSWORD, AdminFactory, OfficialFactory, UserFactory
 
