@@ -61,7 +61,8 @@ def template_workbook() -> bytes:
 
 def _read(fileobj, report: ImportReport):
     # Size, content and the zip directory first: refused before openpyxl inflates anything.
-    if problem := xlsx_problem(fileobj, max_bytes=conf.benchmark_import_max_bytes()):
+    not_xlsx = _("The file is not a valid .xlsx workbook.")
+    if problem := xlsx_problem(fileobj, max_bytes=conf.benchmark_import_max_bytes(), not_xlsx=not_xlsx):
         report.error(None, "", problem)
         return None
     try:

@@ -85,7 +85,7 @@ def size_problem(fileobj, *, max_bytes: int) -> str | None:
     return None
 
 
-def xlsx_problem(fileobj, *, max_bytes: int) -> str | None:
+def xlsx_problem(fileobj, *, max_bytes: int, not_xlsx: str | None = None) -> str | None:
     """Why this upload cannot be opened as an .xlsx workbook, or None when it may be.
 
     In this order, each before any inflating: the size; the first bytes (a zip package); the zip
@@ -94,7 +94,7 @@ def xlsx_problem(fileobj, *, max_bytes: int) -> str | None:
     """
     if problem := size_problem(fileobj, max_bytes=max_bytes):
         return problem
-    not_xlsx = _(
+    not_xlsx = not_xlsx or _(
         "The file is not a valid .xlsx workbook. Save it from Excel or WPS as "
         '"Excel Workbook (*.xlsx)" and try again.'
     )

@@ -164,7 +164,9 @@ def import_catalogue(*, actor, fileobj, filename: str = "") -> ImportReport:
         report.error("", None, "", _("The file is larger than 5 MB; split it into several files."))
         return report
     # The zip directory first: a zip bomb or a non-workbook is refused before openpyxl inflates it.
-    if problem := xlsx_problem(fileobj, max_bytes=MAX_BYTES):
+    if problem := xlsx_problem(
+        fileobj, max_bytes=MAX_BYTES, not_xlsx=_("The file is not a valid .xlsx workbook.")
+    ):
         report.error("", None, "", problem)
         return report
     try:

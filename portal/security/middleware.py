@@ -15,9 +15,8 @@ from django.utils.translation import gettext as _
 
 from . import ratelimits
 from .rules import has_confirmed_device
-from .signals import SESSION_PENDING
+from .signals import SESSION_LAST_SEEN, SESSION_PENDING
 
-SESSION_LAST_SEEN = "security_last_seen"
 # Seconds between writes of the last-seen time (a session write per request is not needed).
 LAST_SEEN_RESOLUTION = 30
 

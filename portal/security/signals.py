@@ -8,6 +8,8 @@ must use two-factor, or chose to); TwoFactorMiddleware holds the session to the 
 it is given.
 """
 
+import time
+
 from axes.signals import user_locked_out
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
@@ -19,6 +21,9 @@ from portal.audit.services import audit_record
 from .rules import has_confirmed_device, two_factor_required
 
 SESSION_PENDING = "security_2fa_pending"
+# When an official's session last saw a request (epoch seconds); set at login, so the first
+# requests after it write nothing (IdleTimeoutMiddleware refreshes it at most every 30 s).
+SESSION_LAST_SEEN = "security_last_seen"
 USERNAME_MAX = 150
 
 
@@ -36,6 +41,8 @@ def _user_named(username):
 @receiver(user_logged_in, dispatch_uid="security_user_logged_in")
 def on_logged_in(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):
+        if user.is_staff or user.is_superuser or getattr(user, "is_official", False):
+            request.session[SESSION_LAST_SEEN] = int(time.time())
         if two_factor_required(user) or has_confirmed_device(user):
             request.session[SESSION_PENDING] = True
         else:
