@@ -3,8 +3,9 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
-# The demo always runs on embedded defaults (SQLite file, filesystem broker), whatever the shell has.
-DEMO_ENV := env -u DATABASE_URL -u REDIS_URL -u CELERY_BROKER_URL
+# The demo always runs on embedded defaults (SQLite file, filesystem broker), whatever the shell has,
+# with two-factor enforcement off so the demo logins work with the password alone (docs/security.md).
+DEMO_ENV := env -u DATABASE_URL -u REDIS_URL -u CELERY_BROKER_URL TWO_FACTOR_REQUIRED=false
 
 .PHONY: demo demo-setup serve test lint check venv assets messages clean
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -24,9 +23,6 @@ from approvals.selectors import applicant as applicant_selectors
 from approvals.selectors import assistance as assist
 from approvals.services.applicant import EDITABLE_STATES, form_specs, material_slots, materials_problems
 from portal.errors import DomainError
-
-TRACK_LIMIT = 10  # tries per IP address
-TRACK_WINDOW_SECONDS = 10 * 60
 
 
 def _errors_to_messages(request, error) -> None:
@@ -304,35 +300,13 @@ def download(request, uuid, pk):
 # -- public tracking -------------------------------------------------------------------------------------
 
 
-def _client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR") or "unknown"
-
-
-def _too_many_tries(request) -> bool:
-    """Count one try for this IP; True once it has made more than TRACK_LIMIT in the window."""
-    key = f"apply-track:{_client_ip(request)}"
-    cache.add(key, 0, timeout=TRACK_WINDOW_SECONDS)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=TRACK_WINDOW_SECONDS)
-        count = 1
-    return count > TRACK_LIMIT
-
-
 @require_http_methods(["GET", "POST"])
 def track(request):
-    """Public tracking by application number + query code: no login, minimal data, rate-limited."""
+    """Public tracking by application number + query code: no login, minimal data. Rate-limited per
+    client IP by portal.security (RATE_LIMIT_TRACKING: 429 with Retry-After)."""
     form = TrackingForm(request.POST or None)
     result, not_found = None, False
     if request.method == "POST":
-        if _too_many_tries(request):
-            messages.error(
-                request,
-                _("Too many tries from your address. Please wait %(minutes)d minutes and try again.")
-                % {"minutes": TRACK_WINDOW_SECONDS // 60},
-            )
-            return render(request, "approvals/apply/track.html", {"form": TrackingForm()}, status=429)
         if form.is_valid():
             result = applicant_selectors.tracking_lookup(
                 number=form.cleaned_data["number"], query_code=form.cleaned_data["query_code"]

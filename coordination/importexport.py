@@ -52,6 +52,7 @@ from coordination.permissions import can_edit_chart
 from coordination.selectors import org_unit_list
 from portal.audit.services import audit_record
 from portal.errors import DomainError
+from portal.uploads import xlsx_problem
 
 SHEET_UNITS = "units"
 SHEET_HELP = "help"
@@ -325,6 +326,10 @@ def _read_sheet(fileobj, report: ImportReport) -> tuple[list[str], list[tuple[in
         return None
     if hasattr(fileobj, "seek"):
         fileobj.seek(0)
+        # The zip directory first: a zip bomb or a non-workbook is refused before openpyxl inflates it.
+        if problem := xlsx_problem(fileobj, max_bytes=max_bytes):
+            report.error(None, "", problem)
+            return None
     not_xlsx = _(
         "The file is not a valid .xlsx workbook. Save it from Excel or WPS as "
         '"Excel Workbook (*.xlsx)" and try again.'

@@ -20,6 +20,7 @@ from coordination.importexport import ImportReport
 from operations import conf, permissions
 from operations.models import CostBenchmark
 from portal.audit.services import audit_record
+from portal.uploads import xlsx_problem
 
 COLUMNS = ["item", "unit", "region", "year", "p25", "p50", "p75", "source"]
 REQUIRED = COLUMNS[:7]
@@ -59,6 +60,11 @@ def template_workbook() -> bytes:
 
 
 def _read(fileobj, report: ImportReport):
+    # Size, content and the zip directory first: refused before openpyxl inflates anything.
+    not_xlsx = _("The file is not a valid .xlsx workbook.")
+    if problem := xlsx_problem(fileobj, max_bytes=conf.benchmark_import_max_bytes(), not_xlsx=not_xlsx):
+        report.error(None, "", problem)
+        return None
     try:
         wb = load_workbook(fileobj, read_only=True, data_only=True)
     except UNREADABLE:

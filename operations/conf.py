@@ -41,5 +41,9 @@ def publisher_name() -> str:
     return getattr(settings, "PPP_OCDS_PUBLISHER", "云溪市财政局")
 
 
+def benchmark_import_max_bytes() -> int:
+    return int(getattr(settings, "PPP_BENCHMARK_IMPORT_MAX_BYTES", 5 * 1024 * 1024))
+
+
 def benchmark_import_max_rows() -> int:
     return int(getattr(settings, "PPP_BENCHMARK_IMPORT_MAX_ROWS", 5000))

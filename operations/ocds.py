@@ -125,6 +125,14 @@ def _parties(project) -> list[dict]:
     return list(parties.values())
 
 
+def _document_url(project, document) -> str:
+    from django.conf import settings
+    from django.urls import reverse
+
+    path = reverse("operations:public-document", args=[project.code, document.pk])
+    return settings.NOTIFICATIONS_BASE_URL.rstrip("/") + path
+
+
 def _documents(project) -> list[dict]:
     out = []
     for document in project.documents.all():
@@ -135,7 +143,7 @@ def _documents(project) -> list[dict]:
                 "id": str(document.pk),
                 "documentType": DOCUMENT_TYPES.get(document.kind, "other"),
                 "title": document.title,
-                "url": document.file.url if document.file else None,
+                "url": _document_url(project, document) if document.file else None,
                 "datePublished": _dt(document.issued_on),
                 "language": "zh",
             }

@@ -11,6 +11,7 @@ urlpatterns = [
     path("new/", views.project_create, name="create"),
     path("projects/<slug:code>/", views.project_detail, name="project"),
     path("projects/<slug:code>/edit/", views.project_edit, name="edit"),
+    path("projects/<slug:code>/documents/<int:pk>/", views.document_download, name="document"),
     path("projects/<slug:code>/add/<slug:kind>/", views.record_add, name="record-add"),
     path("projects/<slug:code>/transition/", views.project_transition, name="transition"),
     path(
@@ -28,6 +29,7 @@ urlpatterns = [
     path("benchmarks/template.xlsx", views.benchmark_template, name="benchmark-template"),
     path("public/", views.public_list, name="public-list"),
     path("public/<slug:code>/", views.public_project, name="public-project"),
+    path("public/<slug:code>/documents/<int:pk>/", views.public_document, name="public-document"),
     path("catalogue/", views.public_catalogue, name="catalogue"),
     path("catalogue/manage/", views.catalogue_manage, name="catalogue-manage"),
     path("catalogue/manage/new/", views.catalogue_edit, name="catalogue-create"),

@@ -1,4 +1,4 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
@@ -24,6 +24,24 @@ class UserAdmin(BaseUserAdmin):
         ),
         (_("Important dates"), {"fields": ["last_login", "date_joined"]}),
     ]
+    actions = ["reset_two_factor", "lift_lockout"]
+
+    @admin.action(description=_("Reset two-factor devices (the user enrols again at next login)"))
+    def reset_two_factor(self, request, queryset):
+        from portal.security.services import two_factor_reset
+
+        for user in queryset:
+            two_factor_reset(actor=request.user, user=user)
+        self.message_user(request, _("Two-factor devices reset."), messages.SUCCESS)
+
+    @admin.action(description=_("Lift the login lock-out"))
+    def lift_lockout(self, request, queryset):
+        from portal.security.services import lockout_lift
+
+        for user in queryset:
+            lockout_lift(actor=request.user, user=user)
+        self.message_user(request, _("Login lock-out lifted."), messages.SUCCESS)
+
     add_fieldsets = [
         (None, {"classes": ["wide"], "fields": ["username", "full_name", "kind", "password1", "password2"]}),
     ]

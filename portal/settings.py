@@ -45,7 +45,13 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "treebeard",
     "django_celery_beat",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "csp",
     "portal",
+    "portal.security",
     "portal.workcal",
     "portal.audit",
     "portal.notifications",
@@ -66,15 +72,22 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "portal.audit.middleware.RequestContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "portal.security.middleware.IdleTimeoutMiddleware",
+    "portal.security.middleware.TwoFactorMiddleware",
+    "portal.security.middleware.RateLimitMiddleware",
+    # Last: turns a lock-out raised during authentication into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -113,12 +126,51 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+AUTHENTICATION_BACKENDS = [
+    # django-axes first: refuses a locked-out username+IP before the password is checked.
+    "portal.security.backends.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env.int("PASSWORD_MIN_LENGTH", default=10)},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {
+        "NAME": "portal.security.validators.CharacterClassValidator",
+        "OPTIONS": {"min_classes": env.int("PASSWORD_MIN_CHARACTER_CLASSES", default=3)},
+    },
 ]
+
+# Lock-out (django-axes): PASSWORD failures per username + client IP within the cool-off window.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_MINUTES", default=30.0) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "portal.security.views.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
+AXES_SENSITIVE_PARAMETERS = ["password", "otp_token"]
+# The client IP lock-out and rate limits count: the audit trail's (REMOTE_ADDR, or X-Forwarded-For
+# behind AUDIT_TRUST_X_FORWARDED_FOR proxies).
+AXES_CLIENT_IP_CALLABLE = "portal.audit.middleware.client_ip"
+# Two-factor (django-otp, TOTP + single-use backup codes). TWO_FACTOR_REQUIRED turns on the rule
+# TWO_FACTOR_RULE (a dotted path to `rule(user) -> bool`: admins and supervisors); anyone else may
+# enrol, and then always verifies. Only the local demo sets TWO_FACTOR_REQUIRED=false.
+TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=True)
+TWO_FACTOR_RULE = env.str("TWO_FACTOR_RULE", default="coordination.security.requires_two_factor")
+TWO_FACTOR_BACKUP_CODES = env.int("TWO_FACTOR_BACKUP_CODES", default=10)
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="云溪市智慧城市门户")
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+
+# Officials (and staff) are logged out after this many idle minutes; applicants keep the normal
+# session (SESSION_COOKIE_AGE, two weeks).
+OFFICIAL_IDLE_TIMEOUT_MINUTES = env.int("OFFICIAL_IDLE_TIMEOUT_MINUTES", default=30)
 
 # Chinese first, English complete.
 LANGUAGE_CODE = "zh-hans"
@@ -159,9 +211,6 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="portal@smartcity.exa
 # Seconds an SMTP connection may block; well under the delivery lease (NOTIFICATIONS_LEASE_SECONDS).
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 
-# Cache: in-process by default; production with several workers sets CACHE_URL (e.g.
-# redis://redis:6379/1) so rate limits (public tracking) are shared between processes.
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
 # Celery: Redis when REDIS_URL / CELERY_BROKER_URL is given, else an embedded broker
 # (kombu's filesystem transport under var/broker) so the demo needs no server.
@@ -182,6 +231,27 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
+# Cache (rate limits, lock-out is in the database): CACHE_URL when given; else Redis when
+# REDIS_URL is set (so every process shares the counters); else the database table
+# portal_cache (the demo: create it with `manage.py createcachetable`, done by migrate's
+# post-migrate hook in portal.security) - shared between the demo's processes, unlike locmem.
+_cache_url = env.str("CACHE_URL", default="")
+if _cache_url:
+    CACHES = {"default": env.cache_url_config(_cache_url)}
+elif REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="portal"),
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
+else:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "portal_cache"}
+    }
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -211,6 +281,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "portal.api.schema.add_error_responses",
+    ],
 }
 
 # Security: production sets these through the environment (see docs/deployment.md).
@@ -224,13 +298,45 @@ CSRF_COOKIE_SECURE = env("CSRF_COOKIE_SECURE")
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content Security Policy (django-csp): scripts only from our own static files - no inline code,
+# no eval. Styles still allow 'unsafe-inline' for the style="" attributes of progress bars and
+# charts (width, colour computed in templates); see docs/security.md.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+if _csp_report_uri := env.str("CSP_REPORT_URI", default=""):
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["report-uri"] = [_csp_report_uri]
+
+# Rate limits (django-ratelimit counters in the default cache): "<requests>/<period>" with the
+# period s, m, h or d, optionally multiplied ("10/10m"); empty turns a limit off.
+RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
+RATELIMIT_IP_META_KEY = "portal.security.ratelimits.ratelimit_ip"
+RATE_LIMIT_LOGIN = env.str("RATE_LIMIT_LOGIN", default="30/10m")
+RATE_LIMIT_TRACKING = env.str("RATE_LIMIT_TRACKING", default="10/10m")
+RATE_LIMIT_VERIFY = env.str("RATE_LIMIT_VERIFY", default="60/m")
+RATE_LIMIT_EXCHANGE_API = env.str("RATE_LIMIT_EXCHANGE_API", default="300/m")
 
 # Uploads (organisation chart spreadsheets for now).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 ORG_IMPORT_MAX_BYTES = env.int("ORG_IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
 ORG_IMPORT_MAX_ROWS = env.int("ORG_IMPORT_MAX_ROWS", default=50_000)
+# Every .xlsx import: the most its zip members may inflate to, checked from the zip directory
+# before openpyxl opens it (zip-bomb guard, portal/uploads.py).
+UPLOAD_XLSX_MAX_UNCOMPRESSED_BYTES = env.int("UPLOAD_XLSX_MAX_UNCOMPRESSED_BYTES", default=100 * 1024 * 1024)
 
 # Platform rules (DOMAIN.md §2-3). Legal numbers live here or in data, each with its basis.
 # "自受理之日起": the day of acceptance itself does not count towards a time limit.
@@ -277,6 +383,7 @@ PPP_SIMILAR_PRICE_TOLERANCE = env.str("PPP_SIMILAR_PRICE_TOLERANCE", default="0.
 PPP_NEW_COMPANY_DAYS = env.int("PPP_NEW_COMPANY_DAYS", default=180)
 PPP_BENCHMARK_PERCENTILE = env.str("PPP_BENCHMARK_PERCENTILE", default="p75")
 PPP_BENCHMARK_REGION = env.str("PPP_BENCHMARK_REGION", default="云溪市")
+PPP_BENCHMARK_IMPORT_MAX_BYTES = env.int("PPP_BENCHMARK_IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
 PPP_BENCHMARK_IMPORT_MAX_ROWS = env.int("PPP_BENCHMARK_IMPORT_MAX_ROWS", default=5000)
 # PPP performance (财金〔2020〕13号, 财办金〔2017〕92号): the total a failed veto indicator caps, the
 # legacy minimum performance-linked share, evaluation and reminder horizons.

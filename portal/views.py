@@ -20,6 +20,15 @@ from portal.forms import ApplicantRegistrationForm
 from portal.notifications.selectors import undelivered_count
 
 
+def page_not_found(request, exception=None):
+    """404: JSON under /api/ (an API client never gets an HTML page), else the site's page."""
+    if request.path_info.startswith("/api/"):
+        return JsonResponse({"detail": _("Not found.")}, status=404)
+    from django.views import defaults
+
+    return defaults.page_not_found(request, exception)
+
+
 @login_required
 def home(request):
     return render(request, "portal/home.html")

@@ -25,6 +25,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from coordination.models import OrgUnit
 from portal.audit.services import audit_record
 from portal.errors import DomainError
+from portal.uploads import xlsx_problem
 
 from . import permissions, services
 from .models import DataResource, SharingMethod, Topic
@@ -161,6 +162,12 @@ def import_catalogue(*, actor, fileobj, filename: str = "") -> ImportReport:
     size = getattr(fileobj, "size", None)
     if size is not None and size > MAX_BYTES:
         report.error("", None, "", _("The file is larger than 5 MB; split it into several files."))
+        return report
+    # The zip directory first: a zip bomb or a non-workbook is refused before openpyxl inflates it.
+    if problem := xlsx_problem(
+        fileobj, max_bytes=MAX_BYTES, not_xlsx=_("The file is not a valid .xlsx workbook.")
+    ):
+        report.error("", None, "", problem)
         return report
     try:
         wb = load_workbook(fileobj, read_only=True, data_only=True)

@@ -97,6 +97,22 @@ def fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def security_test_defaults(settings):
+    """Two-factor enforcement off (tests log in as admins and supervisors with force_login; the
+    tests under tests/portal/security turn it on) and a fresh cache per test, so rate-limit
+    counters never leak from one test into another."""
+    import uuid
+
+    settings.TWO_FACTOR_REQUIRED = False
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"test-{uuid.uuid4()}",
+        }
+    }
+
+
 @pytest.fixture
 def english_messages(request):
     """Messages asserted in English: in the test code and on the pages the test client reads

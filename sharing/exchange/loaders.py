@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 
 from portal.errors import DomainError
+from portal.uploads import check_text, check_xlsx
 
 from . import conf
 
@@ -54,7 +55,7 @@ def read_file(name: str, content: bytes) -> list[dict]:
             if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
                 raise ValueError("not a list of objects")
         elif ext == "csv":
-            reader = csv.DictReader(io.StringIO(content.decode("utf-8-sig")))
+            reader = csv.DictReader(io.StringIO(check_text(content, max_bytes=conf.upload_max_bytes())))
             rows = [dict(r) for r in reader]
         else:
             rows = _read_xlsx(content)
@@ -66,6 +67,8 @@ def read_file(name: str, content: bytes) -> list[dict]:
 def _read_xlsx(content: bytes) -> list[dict]:
     from openpyxl import load_workbook
 
+    # The zip directory first: a zip bomb or a non-workbook is refused before openpyxl inflates it.
+    check_xlsx(io.BytesIO(content), max_bytes=conf.upload_max_bytes())
     try:
         sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).active
     except Exception as exc:  # openpyxl raises many kinds for a damaged file

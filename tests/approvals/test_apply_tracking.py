@@ -55,7 +55,8 @@ def test_tries_are_limited_per_address(client, city):
         assert client.post(url, {"number": app.number, "query_code": "999999"}).status_code == 200
     response = client.post(url, {"number": app.number, "query_code": app.query_code})
     assert response.status_code == 429
-    assert "Too many tries from your address" in response.content.decode()
+    assert "Too many requests from your address" in response.content.decode()
+    assert 0 < int(response["Retry-After"]) <= 600
     other = client.post(url, {"number": app.number, "query_code": app.query_code}, REMOTE_ADDR="10.0.0.9")
     assert other.status_code == 200 and "tracking-result" in other.content.decode()
 

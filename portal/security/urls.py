@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "security"
+urlpatterns = [
+    path("", views.two_factor_settings, name="settings"),
+    path("enrol/", views.enrol, name="enrol"),
+    path("verify/", views.verify, name="verify"),
+]

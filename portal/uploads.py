@@ -1,0 +1,163 @@
+"""Checks shared by every upload path: size first, then the content (not the extension), then
+the zip directory of an .xlsx (a zip bomb is refused before openpyxl inflates anything), and a
+normalised, safe file name.
+
+The apps call these before reading a workbook or storing a file; each returns a translated
+message for the user (or raises UploadRejected, a DomainError with field="file").
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import unicodedata
+import zipfile
+
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+
+from portal.errors import DomainError
+
+MAGIC = (
+    (b"%PDF-", "pdf"),
+    (b"\x89PNG\r\n\x1a\n", "png"),
+    (b"\xff\xd8\xff", "jpeg"),
+    (b"GIF87a", "gif"),
+    (b"GIF89a", "gif"),
+    (b"PK\x03\x04", "zip"),  # .xlsx, .docx, .pptx are zip packages
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "ole"),  # legacy .xls / .doc
+)
+SNIFF_BYTES = 16
+# The largest ratio of a member's inflated to compressed size accepted in an .xlsx.
+XLSX_MAX_RATIO = 200
+
+
+class UploadRejected(DomainError):
+    def __init__(self, message):
+        super().__init__(message, field="file")
+
+
+def xlsx_max_uncompressed_bytes() -> int:
+    return getattr(settings, "UPLOAD_XLSX_MAX_UNCOMPRESSED_BYTES", 100 * 1024 * 1024)
+
+
+def sniff(head: bytes) -> str | None:
+    """The kind of file these first bytes start: pdf, png, jpeg, gif, zip, ole; None if unknown."""
+    for magic, kind in MAGIC:
+        if head.startswith(magic):
+            return kind
+    return None
+
+
+def size_of(fileobj) -> int | None:
+    size = getattr(fileobj, "size", None)
+    if size is not None:
+        return size
+    try:
+        position = fileobj.tell()
+        fileobj.seek(0, io.SEEK_END)
+        size = fileobj.tell()
+        fileobj.seek(position)
+    except (AttributeError, OSError, ValueError):
+        return None
+    return size
+
+
+def _head(fileobj) -> bytes:
+    position = fileobj.tell()
+    fileobj.seek(0)
+    head = fileobj.read(SNIFF_BYTES)
+    fileobj.seek(position)
+    return head
+
+
+def size_problem(fileobj, *, max_bytes: int) -> str | None:
+    size = size_of(fileobj)
+    if size is not None and size > max_bytes:
+        return _("The file is %(size)s; the limit is %(limit)s. Split it into several files.") % {
+            "size": filesizeformat(size),
+            "limit": filesizeformat(max_bytes),
+        }
+    if size == 0:
+        return _("The file is empty.")
+    return None
+
+
+def xlsx_problem(fileobj, *, max_bytes: int, not_xlsx: str | None = None) -> str | None:
+    """Why this upload cannot be opened as an .xlsx workbook, or None when it may be.
+
+    In this order, each before any inflating: the size; the first bytes (a zip package); the zip
+    directory (the workbook part present, the total inflated size within
+    UPLOAD_XLSX_MAX_UNCOMPRESSED_BYTES, no member inflating more than XLSX_MAX_RATIO times).
+    """
+    if problem := size_problem(fileobj, max_bytes=max_bytes):
+        return problem
+    not_xlsx = not_xlsx or _(
+        "The file is not a valid .xlsx workbook. Save it from Excel or WPS as "
+        '"Excel Workbook (*.xlsx)" and try again.'
+    )
+    if sniff(_head(fileobj)) != "zip":
+        return not_xlsx
+    position = fileobj.tell()
+    try:
+        fileobj.seek(0)
+        with zipfile.ZipFile(fileobj) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        return not_xlsx
+    finally:
+        fileobj.seek(position)
+    names = {m.filename for m in members}
+    if "xl/workbook.xml" not in names or "[Content_Types].xml" not in names:
+        return not_xlsx
+    inflated = sum(m.file_size for m in members)
+    limit = xlsx_max_uncompressed_bytes()
+    if inflated > limit or any(m.file_size > XLSX_MAX_RATIO * max(m.compress_size, 1024) for m in members):
+        return _(
+            "The workbook would unpack to %(size)s, more than the %(limit)s accepted. Remove unused "
+            "sheets and formatting, or split it into several files."
+        ) % {"size": filesizeformat(inflated), "limit": filesizeformat(limit)}
+    return None
+
+
+def check_xlsx(fileobj, *, max_bytes: int) -> None:
+    if problem := xlsx_problem(fileobj, max_bytes=max_bytes):
+        raise UploadRejected(problem)
+
+
+def check_text(content: bytes, *, max_bytes: int) -> str:
+    """A .csv / .json upload as text: within the size, UTF-8 (a BOM is fine), no NUL bytes."""
+    if len(content) > max_bytes:
+        raise UploadRejected(
+            _("The file is %(size)s; the limit is %(limit)s. Split it into several files.")
+            % {"size": filesizeformat(len(content)), "limit": filesizeformat(max_bytes)}
+        )
+    if b"\x00" in content:
+        raise UploadRejected(_("The file is not a text file (UTF-8)."))
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UploadRejected(_("The file is not UTF-8 text. Save it as “CSV UTF-8” and try again.")) from None
+
+
+_UNSAFE = re.compile(r"[^\w.\-()\[\] ]+", re.UNICODE)
+
+
+def safe_filename(name: str, *, max_length: int = 120, default: str = "file") -> str:
+    """A file name safe to store and to send in Content-Disposition: no directories, no control or
+    shell characters, NFC-normalised (Chinese names stay), not hidden, at most `max_length`
+    characters with the extension kept."""
+    name = unicodedata.normalize("NFC", str(name or ""))
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(c for c in name if unicodedata.category(c)[0] != "C")
+    name = _UNSAFE.sub("_", name).strip(" .")
+    name = re.sub(r"_+", "_", name)
+    if not name:
+        return default
+    stem, ext = os.path.splitext(name)
+    ext = ext[:16]
+    if len(name) > max_length:
+        name = stem[: max(1, max_length - len(ext))] + ext
+    return name
