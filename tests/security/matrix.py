@@ -551,4 +551,13 @@ MATRIX: dict[str, dict[str, dict[str, str]]] = {
     },
     "intermediaries:regulate-complaint": {"POST": cells(ok=("supervisor",))},
     "intermediaries:qualification-scan": {"GET": cells(ok=("supervisor", "intermediary"), others=HIDDEN)},
+    # Two-factor pages (any signed-in user may enrol); PPP documents through permission-checked views.
+    "security:settings": {"GET": SIGNED_IN, "POST": SIGNED_IN},
+    "security:enrol": {"GET": SIGNED_IN, "POST": SIGNED_IN},
+    "security:verify": {"GET": SIGNED_IN, "POST": SIGNED_IN},
+    "operations:document": {
+        "GET": cells(ok=IOC_PROJECT, supervisor=HIDDEN),
+        "POST": cells(ok=IOC_PROJECT, supervisor=HIDDEN),
+    },
+    "operations:public-document": {"GET": PUBLIC, "POST": PUBLIC},
 }

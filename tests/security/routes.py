@@ -152,4 +152,6 @@ ARGS = {
     "intermediaries:regulate-intermediary": lambda w: {"pk": w.firm.pk},
     "intermediaries:regulate-complaint": lambda w: {"pk": w.complaint.pk},
     "intermediaries:qualification-scan": lambda w: {"pk": w.qualification.pk},
+    "operations:document": lambda w: {"code": w.project.code, "pk": w.project_document.pk},
+    "operations:public-document": lambda w: {"code": w.project.code, "pk": w.project_document.pk},
 }

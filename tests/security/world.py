@@ -40,7 +40,14 @@ def build_world():
     world = World()
     # Objects the demo lacks are made now, inside the module's transaction: made lazily they would
     # vanish with the first test's rollback while the cached property still pointed at them.
-    for name in ("citizen_material", "form_template", "score", "citizen_comment", "consultation_document"):
+    for name in (
+        "citizen_material",
+        "form_template",
+        "score",
+        "citizen_comment",
+        "consultation_document",
+        "project_document",
+    ):
         getattr(world, name)
     return world
 
@@ -198,6 +205,16 @@ class World:
         from operations.models import Project
 
         return Project.objects.get(code="yx-ppp-ioc")
+
+    @cached_property
+    def project_document(self):
+        """The IOC project's disclosed document, with a file (the demo's has none)."""
+        from operations import selectors
+
+        document = selectors.disclosed_documents(self.project)[0]
+        if not document.file:
+            document.file.save("vfm.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"))
+        return document
 
     @cached_property
     def contract(self):
