@@ -8,6 +8,7 @@ message for the user (or raises UploadRejected, a DomainError with field="file")
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import re
@@ -161,3 +162,57 @@ def safe_filename(name: str, *, max_length: int = 120, default: str = "file") ->
     if len(name) > max_length:
         name = stem[: max(1, max_length - len(ext))] + ext
     return name
+
+
+# Documents and images accepted as attachments: extension → (the family its first bytes must
+# show, the content type stored and served). .docx, .xlsx and .ofd are zip packages; .doc, .xls OLE.
+ATTACHMENT_TYPES: dict[str, tuple[str, str]] = {
+    "pdf": ("pdf", "application/pdf"),
+    "png": ("png", "image/png"),
+    "jpg": ("jpeg", "image/jpeg"),
+    "jpeg": ("jpeg", "image/jpeg"),
+    "docx": ("zip", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    "xlsx": ("zip", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "ofd": ("zip", "application/ofd"),
+    "doc": ("ole", "application/msword"),
+    "xls": ("ole", "application/vnd.ms-excel"),
+}
+
+
+def check_attachment(upload, *, allowed, max_mb: int, field: str = "file") -> tuple[str, str, int, str]:
+    """(safe name, content type, size, sha256) of an acceptable attachment, else DomainError(field).
+
+    Checked in order: present, not empty, at most `max_mb`, an extension in `allowed` (and known),
+    and first bytes that agree with the extension — a renamed executable is refused."""
+    if upload is None:
+        raise DomainError(_("Choose a file to upload."), field=field)
+    name = safe_filename(getattr(upload, "name", ""), max_length=150)
+    size = upload.size or 0
+    if size == 0:
+        raise DomainError(_("The file “%(name)s” is empty.") % {"name": name}, field=field)
+    if size > max_mb * 1024 * 1024:
+        raise DomainError(
+            _("The file “%(name)s” is larger than %(max)d MB.") % {"name": name, "max": max_mb},
+            field=field,
+        )
+    _stem, dot, ext = name.rpartition(".")
+    ext = ext.lower() if dot else ""
+    if ext not in allowed or ext not in ATTACHMENT_TYPES:
+        raise DomainError(
+            _("Files of this type are not accepted here. Accepted: %(types)s.")
+            % {"types": ", ".join(allowed)},
+            field=field,
+        )
+    family, content_type = ATTACHMENT_TYPES[ext]
+    upload.seek(0)
+    if sniff(upload.read(SNIFF_BYTES)) != family:
+        raise DomainError(
+            _("The content of “%(name)s” is not a real %(type)s file.") % {"name": name, "type": ext.upper()},
+            field=field,
+        )
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return name, content_type, size, digest.hexdigest()

@@ -24,7 +24,7 @@ def media(settings, tmp_path):
 
 def test_fake_pdf_is_refused(city, today):
     consultation = make_consultation(actor=city["official"], unit=city["unit"], opens_on=NOV, release=False)
-    with pytest.raises(DomainError, match="not a PDF"):
+    with pytest.raises(DomainError, match="not a real PDF"):
         services.document_add(
             actor=city["official"],
             consultation=consultation,
