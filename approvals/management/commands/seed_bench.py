@@ -173,13 +173,23 @@ def seed(*, scale: float, rng: random.Random, today: datetime.date, progress: bo
     n_applicants = max(3, n_apps // APPLICATIONS_PER_APPLICANT)
 
     # Organisation: a city with departments under it (treebeard paths, so one call per unit).
-    root = OrgUnit.add_root(code=ROOT_CODE, name="基准市", kind=OrgKind.GOVERNMENT, level=OrgLevel.MUNICIPAL)
-    units = [
-        root.add_child(
-            code=f"bench-u{i}", name=f"基准市第{i}局", kind=OrgKind.DEPARTMENT, level=OrgLevel.MUNICIPAL
+    root = OrgUnit.objects.add_root(
+        instance=OrgUnit(code=ROOT_CODE, name="基准市", kind=OrgKind.GOVERNMENT, level=OrgLevel.MUNICIPAL)
+    )
+    units = []
+    for i in range(1, n_units):
+        root.refresh_from_db()
+        units.append(
+            OrgUnit.objects.add_child(
+                root,
+                instance=OrgUnit(
+                    code=f"bench-u{i}",
+                    name=f"基准市第{i}局",
+                    kind=OrgKind.DEPARTMENT,
+                    level=OrgLevel.MUNICIPAL,
+                ),
+            )
         )
-        for i in range(1, n_units)
-    ]
     root.refresh_from_db()
     departments = units or [root]
 
