@@ -21,7 +21,10 @@ def targets() -> dict:
     official = "bench-off-0"
     mine = Application.objects.filter(applicant__username=applicant).order_by("pk")
     tracked = Application.objects.filter(number__startswith="BN").order_by("?")[:500]
-    decidable = DepartmentTask.objects.filter(assignee__username=official, status=T.IN_REVIEW).order_by("pk")
+    # Unclaimed tasks of the official's departments: the scenario claims one, then decides it.
+    decidable = DepartmentTask.objects.filter(
+        department__positions__user__username=official, status=T.PENDING, assignee=None
+    ).order_by("pk")
     return {
         "password": "Bench@2026",
         "applicant": applicant,

@@ -41,6 +41,8 @@ done
 for users in $USERS; do
   for scenario in "${SCENARIOS[@]}"; do
     echo "== $scenario, $users users, $DURATION" >&2
+    # Fresh ids for every run: the writing scenarios must not pick tasks decided by an earlier run.
+    .venv/bin/python bench/http_targets.py > "$BENCH_TARGETS"
     .venv/bin/locust -f bench/locustfile.py --headless --only-summary -u "$users" -r "$users" -t "$DURATION" \
       --host "http://127.0.0.1:$PORT" --csv "$OUT/$scenario-u$users" "$scenario" >/dev/null 2>>"$OUT/locust.log" || true
   done
