@@ -69,4 +69,5 @@ for users, name, n, fails, p50, p95, p99, rps in sorted(rows):
     ratio = f"{rps / floor[users]:.2f}" if floor.get(users) else "-"
     print(f"| {users} | {name} | {n} | {fails} | {p50} | {p95} | {p99} | {rps:.1f} | {ratio} |")
 PY
+rm -f "$OUT"/*_stats_history.csv  # per-second history: large, not needed for the table
 cat "bench/results/http-$STAMP.md"
