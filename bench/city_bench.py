@@ -34,7 +34,6 @@ def peak_rss_mb() -> float:
 def bench_sweep(today: datetime.date | None = None) -> dict:
     """The daily sweep, forced, over every clock; only the due ones (next_check_on <= today) are read."""
     from django.db import connection
-    from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
     from portal.clocks import tasks
@@ -44,7 +43,14 @@ def bench_sweep(today: datetime.date | None = None) -> dict:
     total = Clock.objects.count()
     due = Clock.objects.filter(next_check_on__lte=today).count()
     started = time.perf_counter()
-    with CaptureQueriesContext(connection) as ctx:
+    queries = 0
+
+    def count(execute, sql, params, many, context):
+        nonlocal queries
+        queries += 1
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):  # no cap, unlike CaptureQueriesContext's 9,000
         result = tasks.sweep(today, force=True)
     elapsed = time.perf_counter() - started
     return {
@@ -52,7 +58,7 @@ def bench_sweep(today: datetime.date | None = None) -> dict:
         "due": due,
         "changed": result["changed"],
         "seconds": elapsed,
-        "queries": len(ctx.captured_queries),
+        "queries": queries,
         "left_due": Clock.objects.filter(next_check_on__lte=today).count(),
     }
 

@@ -61,6 +61,7 @@ def test_benchmarks_run_once(seeded):
     assert sweep["due"] == 6
     assert sweep["left_due"] == 0  # every due clock was looked at and moved its next check on
     assert sweep["changed"] == 6
+    assert sweep["queries"] >= 6 * 3  # lock, ledger, update per clock at least
 
     recompute = city_bench.bench_recompute(TODAY.year)
     assert recompute["done"] and recompute["open_clocks"] > 0
