@@ -57,11 +57,14 @@ def test_seeding_twice_is_refused(seeded):
 
 
 def test_benchmarks_run_once(seeded):
+    due = dict(Clock.objects.filter(next_check_on__lte=TODAY).values_list("pk", "signal"))
     sweep = city_bench.bench_sweep(TODAY)
     assert sweep["due"] == 6
     assert sweep["left_due"] == 0  # every due clock was looked at and moved its next check on
     assert sweep["changed"] == 6
     assert sweep["queries"] >= 6 * 3  # lock, ledger, update per clock at least
+    after = dict(Clock.objects.filter(pk__in=due).values_list("pk", "signal"))
+    assert all(after[pk] != signal for pk, signal in due.items())  # every due clock changed signal
 
     recompute = city_bench.bench_recompute(TODAY.year)
     assert recompute["done"] and recompute["open_clocks"] > 0

@@ -2,8 +2,9 @@
 
 At scale 1: 200 org units, 2,000 officials, 500 items (in packages of three), 1,000,000
 applications, 3,000,000 department tasks, 2,000,000 audit events; everything is proportional to
-N (N may be 0.001). Open tasks get running review clocks; 1 % of all tasks are due for a signal
-check today, so the daily sweep has that much work. The audit events continue the existing hash
+N (N may be 0.001). Open tasks get running review clocks; 1 % of all task slots (three per
+application) change signal today (stored one level greener, due for a check today), so the daily
+sweep has that much real work: recompute, notify, audit. The audit events continue the existing hash
 chain, computed here in the order `audit_verify` walks it.
 
 Benchmark data only: run it on a scratch database (see docs/performance.md, "City-scale harness").
@@ -31,7 +32,7 @@ from portal.audit import chain
 from portal.audit.models import AuditEvent
 from portal.clocks import conf as clock_conf
 from portal.clocks import ledger
-from portal.clocks.models import Clock, ClockEvent, EventKind
+from portal.clocks.models import Clock, ClockEvent, EventKind, Signal
 from portal.db import advisory_xact_lock
 from portal.models import User, UserKind
 
@@ -60,6 +61,7 @@ STATE_MIX = [
     (A.DRAFT, 0.02),
 ]
 DONE = {A.ARCHIVED, A.DELIVERED, A.REFUSED}
+EARLIER_SIGNAL = {Signal.YELLOW: Signal.GREEN, Signal.RED: Signal.YELLOW}
 
 
 def scaled(name: str, scale: float, minimum: int) -> int:
@@ -342,9 +344,11 @@ def seed(*, scale: float, rng: random.Random, today: datetime.date, progress: bo
                         ratio=clock_conf.YELLOW_RATIO,
                     )
                 r = ledger_cache[key]
-                next_check = r.next_check_on
-                if n_due < n_changing:
-                    next_check, n_due = today, n_due + 1  # due for a signal check today
+                next_check, signal = r.next_check_on, r.signal
+                if n_due < n_changing and r.signal in EARLIER_SIGNAL:
+                    # Due today and really changing: stored one level earlier, as if it turned today,
+                    # so the sweep notifies and audits as it would in the city.
+                    next_check, signal, n_due = today, EARLIER_SIGNAL[r.signal], n_due + 1
                 elif next_check is not None and next_check <= today:
                     next_check = today + datetime.timedelta(days=1)  # keep the 1 % exact
                 clocks.append(
@@ -359,7 +363,7 @@ def seed(*, scale: float, rng: random.Random, today: datetime.date, progress: bo
                         consumed_days=r.consumed_days,
                         due_date=r.due_date,
                         due_provisional=r.due_provisional,
-                        signal=r.signal,
+                        signal=signal,
                         signal_since=r.started_on,
                         next_check_on=next_check,
                     )
