@@ -2,7 +2,7 @@
 # HTTP benchmarks of the city-scale harness: gunicorn + PostgreSQL on this machine, Locust headless.
 #   DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_bench bench/seed.sh 0.01   # once
 #   DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_bench bench/run_http.sh [SCENARIO ...]
-# Env: PORT (8765), DURATION (10s per run), USERS ("1 16"), WORKERS (gunicorn sync workers, 4).
+# Env: PORT (8765), DURATION (15s per run; statistics restart once every user has logged in), USERS ("1 16"), WORKERS (gunicorn sync workers, 4).
 # Writes bench/results/http-<UTC time>.md (p50/p95/p99, requests/s, ratio to the floor) and the
 # raw Locust CSVs next to it. The floor is /healthz (see bench/locustfile.py).
 # The public tracking page's per-IP limit (10 tries per 10 minutes) would refuse Locust, which
@@ -11,7 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PORT=${PORT:-8765}
-DURATION=${DURATION:-10s}
+DURATION=${DURATION:-15s}
 USERS=${USERS:-"1 16"}
 WORKERS=${WORKERS:-4}
 SCENARIOS=("$@")
