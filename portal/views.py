@@ -20,9 +20,14 @@ from portal.forms import ApplicantRegistrationForm
 from portal.notifications.selectors import undelivered_count
 
 
+def is_api_path(path: str) -> bool:
+    """/api/… and the APIs the apps mount under their own prefix (e.g. /matters/api/…)."""
+    return path.startswith("/api/") or "/api/" in path
+
+
 def page_not_found(request, exception=None):
-    """404: JSON under /api/ (an API client never gets an HTML page), else the site's page."""
-    if request.path_info.startswith("/api/"):
+    """404: JSON for API paths (an API client never gets an HTML page), else the site's page."""
+    if is_api_path(request.path_info):
         return JsonResponse({"detail": _("Not found.")}, status=404)
     from django.views import defaults
 

@@ -22,7 +22,7 @@ LAST_SEEN_RESOLUTION = 30
 
 
 def _is_api(request) -> bool:
-    return request.path_info.startswith("/api/")
+    return "/api/" in request.path_info
 
 
 def _is_passive(request) -> bool:

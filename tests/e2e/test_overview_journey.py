@@ -8,6 +8,7 @@ Screenshots: var/screenshots/overview-*.png (desktop in English and Chinese, the
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from approvals.models import Application
 from approvals.workflow import ApplicationStatus
@@ -80,10 +81,8 @@ def test_leader_reads_the_overview_and_the_screen_refreshes(live_server, page_fa
         status=ApplicationStatus.SUBMITTED,
         received_on=clocks.local_today(),
     )
-    screen.wait_for_function(
-        "document.querySelector('[data-metric=\"approvals:0\"] [data-value]').textContent.trim() === '13'",
-        timeout=15_000,
-    )
+    # Wait through the locator (a string predicate would be eval'd, which the CSP forbids).
+    expect(screen.locator("[data-metric='approvals:0'] [data-value]")).to_have_text("13", timeout=15_000)
     assert screen.evaluate("window.__notReloaded") is True
     assert int(screen.locator(".overview-screen").get_attribute("data-refreshed")) >= 1
     assert re.fullmatch(r"\d\d:\d\d:\d\d", screen.locator("[data-updated]").inner_text().strip())

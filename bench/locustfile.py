@@ -1,0 +1,150 @@
+"""Locust scenarios for the city-scale harness (issue 11); bench/run_http.sh runs them headless.
+
+Each user class is one scenario, run alone (`locust ... ScenarioName`) so its percentiles are its
+own. The ids come from the JSON that bench/http_targets.py writes (BENCH_TARGETS names the file).
+The floor is `/healthz` (one database query and one broker ping): the cheapest view the portal
+already serves, so the ratios to it are conservative.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import random
+
+from locust import HttpUser, constant, task
+
+TARGETS = json.load(open(os.environ.get("BENCH_TARGETS", "var/bench-targets.json"), encoding="utf-8"))  # noqa: SIM115
+HEADERS = {"Accept-Language": "zh-hans"}
+_started = 0  # users that finished on_start (logins hash a password: ~0.3 s of CPU each)
+# Shuffled: consecutive ids are sibling tasks of one application, whose decisions lock the same
+# application row; deciding them at the same instant measures that lock, not a city's load.
+random.shuffle(TARGETS["tasks"])
+_tasks = itertools.cycle(TARGETS["tasks"] or [0])  # each open task once per run (a decided one answers 409)
+
+
+class _Portal(HttpUser):
+    abstract = True
+    wait_time = constant(0)
+    username: str | None = None
+
+    def on_start(self):
+        if self.username:
+            self.client.get("/accounts/login/", headers=HEADERS, name="(login form)")
+            self.client.post(
+                "/accounts/login/",
+                {"username": self.username, "password": TARGETS["password"], "next": "/"},
+                headers={**HEADERS, "X-CSRFToken": self.csrf(), "Referer": self.host + "/accounts/login/"},
+                name="(login)",
+            )
+        self.started()
+
+    def started(self):
+        """Once every user has started (logged in), reset the statistics: 16 logins take seconds of
+        CPU on 2 cores, and the requests made meanwhile would be timed against them."""
+        global _started
+        _started += 1
+        if _started == self.environment.parsed_options.num_users:
+            self.environment.runner.stats.reset_all()
+
+    def csrf(self) -> str:
+        return self.client.cookies.get("csrftoken", "")
+
+    def post_form(self, url: str, data: dict, name: str, redirects: bool = True):
+        """POST a form; without `redirects` only the write is timed, not the page it redirects to."""
+        return self.client.post(
+            url, {**data, "csrfmiddlewaretoken": self.csrf()},
+            headers={**HEADERS, "Referer": self.host + url}, name=name, allow_redirects=redirects,
+        )  # fmt: skip
+
+
+class Floor(_Portal):
+    @task
+    def healthz(self):
+        self.client.get("/healthz", name="floor /healthz")
+
+
+class OfficialInbox(_Portal):
+    username = TARGETS["official"]
+
+    @task
+    def inbox(self):
+        self.client.get("/work/inbox/", headers=HEADERS, name="official inbox")
+
+
+class ApplicantPages(_Portal):
+    username = TARGETS["applicant"]
+
+    @task
+    def mine(self):
+        self.client.get("/apply/mine/", headers=HEADERS, name="applicant list")
+
+    @task
+    def detail(self):
+        uuid = random.choice(TARGETS["applications"])
+        self.client.get(f"/apply/a/{uuid}/", headers=HEADERS, name="applicant detail")
+
+
+class PublicTracking(_Portal):
+    def on_start(self):
+        self.client.get("/apply/track/", headers=HEADERS, name="(tracking form)")
+        self.started()
+
+    @task
+    def track(self):
+        self.post_form("/apply/track/", random.choice(TARGETS["tracking"]), "public tracking")
+
+
+class SubmitApplication(_Portal):
+    username = TARGETS["applicant"]
+
+    @task
+    def submit(self):
+        code = random.choice(TARGETS["packages"])
+        started = self.post_form(f"/apply/package/{code}/", {}, "(start draft)", redirects=False)
+        path = started.headers.get("Location", "")  # the draft's edit page
+        if "/edit/" not in path:
+            return
+        self.post_form(path, {"action": "submit"}, "submit application", redirects=False)
+
+
+class DecideTask(_Portal):
+    username = TARGETS["official"]
+
+    @task
+    def decide(self):
+        pk = next(_tasks)
+        self.post_form(f"/work/tasks/{pk}/claim/", {}, "(claim task)")
+        self.post_form(
+            f"/work/tasks/{pk}/decide/", {"decision": "approved", "opinion": "同意。"}, "decide task"
+        )
+
+
+class SupervisionDashboard(_Portal):
+    username = TARGETS["official"]  # bench-off-0 holds the supervisor role
+
+    @task
+    def dashboard(self):
+        self.client.get("/supervision/", headers=HEADERS, name="supervision dashboard")
+
+
+class OrgTree(_Portal):
+    username = TARGETS["official"]
+
+    @task
+    def tree(self):
+        self.client.get("/org/", headers=HEADERS, name="org tree")
+
+
+class CatalogueSearch(_Portal):
+    @task
+    def search(self):
+        self.client.get("/data/catalogue/?q=%E5%9F%BA%E5%87%86", headers=HEADERS, name="catalogue search")
+
+
+class PppProject(_Portal):
+    @task
+    def project(self):
+        code = random.choice(TARGETS["ppp_projects"])
+        self.client.get(f"/ppp/public/{code}/", headers=HEADERS, name="PPP project page")
