@@ -95,7 +95,13 @@ def _user(username):
 
 def _staff_account(unit, username, full_name):
     user, _created = User.objects.get_or_create(
-        username=username, defaults={"full_name": full_name, "kind": UserKind.INTERMEDIARY}
+        username=username,
+        defaults={
+            "full_name": full_name,
+            "kind": UserKind.INTERMEDIARY,
+            # Their market notifications go out by e-mail too (var/mail in the demo).
+            "email": f"{username}@demo.smartcity.example",
+        },
     )
     if not user.has_usable_password():
         user.set_unusable_password()

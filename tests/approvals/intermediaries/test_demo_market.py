@@ -47,3 +47,8 @@ def test_demo_loads_every_state_and_is_idempotent(db):
         assert firm.unit.kind == "enterprise" and len(firm.unit.uscc) == 18
     assert load_demo() == "intermediary market already loaded"
     assert Need.objects.count() == 8
+    # Every market notification can be delivered: its recipient has an e-mail address (the demo's
+    # health check waits for zero undelivered notifications).
+    from portal.notifications.models import Notification
+
+    assert not Notification.objects.filter(kind="market_event", recipient__email="").exists()
