@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
@@ -39,7 +39,7 @@ from operations.forms import (
 )
 from operations.models import CatalogueEntry, Contract, CostBenchmark, IntegrityFlag, PartyProfile, Project
 from portal.errors import DomainError
-from portal.uploads import safe_filename
+from portal.uploads import attachment_response, safe_filename
 
 
 def _template_exists(name: str) -> bool:
@@ -174,17 +174,7 @@ def benchmark_template(request):
 
 def _document_response(document):
     """A project document as an attachment (never inline, never from MEDIA_URL)."""
-    if not document.file:
-        raise Http404
-    try:
-        handle = document.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    name = safe_filename(document.file.name.rsplit("/", 1)[-1])
-    response = FileResponse(handle, as_attachment=True, filename=name)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return attachment_response(document.file, filename=safe_filename(document.file.name.rsplit("/", 1)[-1]))
 
 
 @login_required

@@ -16,6 +16,7 @@ import unicodedata
 import zipfile
 
 from django.conf import settings
+from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
@@ -216,3 +217,22 @@ def check_attachment(upload, *, allowed, max_mb: int, field: str = "file") -> tu
         digest.update(chunk)
     upload.seek(0)
     return name, content_type, size, digest.hexdigest()
+
+
+def attachment_response(field_file, *, filename: str, content_type: str | None = None, private: bool = True):
+    """Serve a stored file as a download (never inline): nosniff, and no caching unless public.
+
+    404 when the field is empty or the file is gone from storage. Callers check who may see it.
+    """
+    if not field_file:
+        raise Http404
+    try:
+        handle = field_file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=filename or "file", content_type=content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store" if private else "public, max-age=300"
+    return response

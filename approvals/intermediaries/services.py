@@ -403,6 +403,20 @@ def intermediary_blacklist(
 # -- qualifications expire -----------------------------------------------------------------------------
 
 
+def _tell_qualification(q, kind: str, tag: str) -> None:
+    """Tell the firm's staff about one of its qualifications (once per validity date and kind)."""
+    _tell(
+        selectors.staff_users(q.intermediary),
+        kind,
+        key=f"market:qualification:{q.pk}:{tag}:{q.valid_until.isoformat()}",
+        url="/market/firm/",
+        subject=q.intermediary,
+        name=q.certificate,
+        number=q.certificate_no,
+        valid_until=q.valid_until,
+    )
+
+
 def qualifications_sweep(*, today: datetime.date | None = None) -> dict:
     """Remind the staff of qualifications expiring within MARKET_EXPIRY_REMINDER_DAYS (once per
     expiry date) and suspend those that have expired. Safe to run twice: each row is locked and
@@ -424,16 +438,7 @@ def qualifications_sweep(*, today: datetime.date | None = None) -> dict:
                 continue
             q.reminded_for = q.valid_until
             q.save(update_fields=["reminded_for"])
-            _tell(
-                selectors.staff_users(q.intermediary),
-                "qualification_expiring",
-                key=f"market:qualification:{q.pk}:expiring:{q.valid_until.isoformat()}",
-                url="/market/firm/",
-                subject=q.intermediary,
-                name=q.certificate,
-                number=q.certificate_no,
-                valid_until=q.valid_until,
-            )
+            _tell_qualification(q, "qualification_expiring", "expiring")
             audit_record(
                 actor=None,
                 action="qualification.remind",
@@ -450,16 +455,7 @@ def qualifications_sweep(*, today: datetime.date | None = None) -> dict:
             q.status = QualificationStatus.SUSPENDED
             q.suspended_on = today
             q.save(update_fields=["status", "suspended_on"])
-            _tell(
-                selectors.staff_users(q.intermediary),
-                "qualification_suspended",
-                key=f"market:qualification:{q.pk}:suspended:{q.valid_until.isoformat()}",
-                url="/market/firm/",
-                subject=q.intermediary,
-                name=q.certificate,
-                number=q.certificate_no,
-                valid_until=q.valid_until,
-            )
+            _tell_qualification(q, "qualification_suspended", "suspended")
             audit_record(
                 actor=None,
                 action="qualification.suspend",

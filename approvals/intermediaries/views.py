@@ -14,12 +14,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from portal.errors import DomainError
+from portal.uploads import attachment_response
 
 from . import conf, forms, permissions, selectors, services
 from .models import Bid, NeedStatus, SelectionMode
@@ -265,16 +266,9 @@ def result_download(request, uuid):
         selectors.owner_needs(user=request.user).filter(uuid=uuid).first()
         or selectors.engagements(user=request.user).filter(uuid=uuid).first()
     )
-    if need is None or not need.result:
+    if need is None:
         raise Http404
-    try:
-        handle = need.result.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(handle, as_attachment=True, filename=need.result_name or "result")
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return attachment_response(need.result, filename=need.result_name or "result")
 
 
 # -- intermediaries ---------------------------------------------------------------------------------------
@@ -511,7 +505,4 @@ def qualification_scan(request, pk):
         )
     ):
         raise Http404
-    response = FileResponse(q.scan.open("rb"), as_attachment=True, filename=q.scan_name or "scan")
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return attachment_response(q.scan, filename=q.scan_name or "scan")

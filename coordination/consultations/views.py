@@ -8,13 +8,13 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.errors import DomainError
+from portal.uploads import attachment_response
 
 from . import conf, forms, permissions, selectors, services, stats
 from .models import CommentStatus, ConsultationStatus, Outcome
@@ -121,31 +121,20 @@ def comment_withdraw(request, pk):
     return redirect(comment.consultation.get_absolute_url() + "#my-comments")
 
 
-def _serve(handle, name, content_type, private):
-    response = FileResponse(handle, as_attachment=True, filename=name or "file", content_type=content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store" if private else "public, max-age=300"
-    return response
-
-
 def document_download(request, number, pk):
     day = services.today()
     document = selectors.viewable_document(user=request.user, number=number, pk=pk, day=day)
-    try:
-        handle = document.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    return _serve(handle, document.original_name, document.content_type, private=False)
+    return attachment_response(
+        document.file, filename=document.original_name, content_type=document.content_type, private=False
+    )
 
 
 @login_required
 def attachment_download(request, pk):
     comment = selectors.attachment_comment(user=request.user, pk=pk)
-    try:
-        handle = comment.attachment.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    return _serve(handle, comment.attachment_name, comment.attachment_type, private=True)
+    return attachment_response(
+        comment.attachment, filename=comment.attachment_name, content_type=comment.attachment_type
+    )
 
 
 def statistics(request):

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -16,6 +16,7 @@ from coordination.models import LeadingGroupMember, OrgUnit
 from portal.clocks import selectors as clock_selectors
 from portal.clocks.models import Signal
 from portal.errors import DomainError
+from portal.uploads import attachment_response
 
 from . import forms, permissions, selectors, services
 from .models import Milestone
@@ -293,16 +294,7 @@ def matter_rate(request, pk):
 def attachment_download(request, pk):
     """A report's attachment, for those who may see the matter; else 404. Always as attachment."""
     row = selectors.viewable_attachment(user=request.user, pk=pk)
-    try:
-        handle = row.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(
-        handle, as_attachment=True, filename=row.original_name or "file", content_type=row.content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return attachment_response(row.file, filename=row.original_name, content_type=row.content_type)
 
 
 # -- meetings ------------------------------------------------------------------------------------------
