@@ -1,12 +1,47 @@
 """The approvals app reacts to its own clocks (portal.clocks.signals.signal_changed) and to its own
 status changes (approvals.signals.application_status_changed)."""
 
+from django.contrib.contenttypes.models import ContentType
 from django.dispatch import receiver
 
-from approvals.models import Application
+from approvals.models import Application, DepartmentTask
 from approvals.signals import application_status_changed
 from portal.clocks.models import Clock, Signal
-from portal.clocks.signals import signal_changed
+from portal.clocks.signals import clock_saved, signal_changed
+
+
+def review_fields(clock: Clock) -> dict:
+    """The department task's copy of its review clock (DepartmentTask.review_*)."""
+    return {
+        "review_state": clock.state,
+        "review_signal": clock.signal,
+        "review_started": clock.started_on,
+        "review_due": clock.due_date,
+        "review_provisional": clock.due_provisional,
+    }
+
+
+def copy_review_clocks(clocks) -> int:
+    """Copy review clocks written in bulk (bulk_create sends no signal) onto their tasks."""
+    task_type = ContentType.objects.get_for_model(DepartmentTask).pk
+    by_task = {
+        int(c.subject_id): c for c in clocks if c.purpose == "review" and c.subject_type_id == task_type
+    }
+    tasks = list(DepartmentTask.objects.filter(pk__in=by_task))
+    for task in tasks:
+        for name, value in review_fields(by_task[task.pk]).items():
+            setattr(task, name, value)
+    return DepartmentTask.objects.bulk_update(tasks, list(review_fields(Clock()).keys()), batch_size=1000)
+
+
+@receiver(clock_saved, sender=Clock)
+def on_clock_saved(sender, clock, **kwargs):
+    """Keep a task's review_* columns equal to its review clock, in the clock's transaction."""
+    if clock.purpose != "review":
+        return
+    if clock.subject_type_id != ContentType.objects.get_for_model(DepartmentTask).pk:
+        return
+    DepartmentTask.objects.filter(pk=int(clock.subject_id)).update(**review_fields(clock))
 
 
 @receiver(signal_changed, sender=Clock)

@@ -85,6 +85,49 @@ def bench_recompute(year: int | None = None) -> dict:
     }
 
 
+def bench_recompute_change() -> dict:
+    """A real calendar change: a working day a week from now becomes a day off (through the
+    calendar service, as an administrator would), then every open deadline is recomputed. Clocks
+    due on or after that day move by one working day, and their people are told."""
+    import datetime
+
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from portal.clocks import tasks
+    from portal.clocks.models import Clock, ClockState, RecomputeRequest
+    from portal.notifications.models import Notification
+    from portal.workcal import days as workdays
+    from portal.workcal import services as calendar
+    from portal.workcal.models import CalendarYear
+
+    admin, _ = get_user_model().objects.get_or_create(
+        username="bench-admin", defaults={"is_superuser": True, "is_staff": True}
+    )
+    day = timezone.localdate() + datetime.timedelta(days=7)
+    while not workdays.is_workday(day):
+        day += datetime.timedelta(days=1)
+    if CalendarYear.objects.filter(year=day.year).first().is_confirmed:
+        calendar.calendar_year_reopen(actor=admin, year=day.year, reason="benchmark")
+    calendar.calendar_day_set(
+        actor=admin, day=day, is_workday=False, name="基准测试临时休假", reference="bench"
+    )
+    open_clocks = Clock.objects.filter(state__in=[ClockState.RUNNING, ClockState.PAUSED]).count()
+    notifications = Notification.objects.count()
+    started = time.perf_counter()
+    changed = 0
+    for request_id in RecomputeRequest.objects.filter(done_at__isnull=True).values_list("pk", flat=True):
+        changed += tasks.recompute_for_request(request_id)
+    elapsed = time.perf_counter() - started
+    return {
+        "open_clocks": open_clocks,
+        "day_off": day.isoformat(),
+        "changed": changed,
+        "notifications": Notification.objects.count() - notifications,
+        "seconds": elapsed,
+    }
+
+
 def bench_export(resource_code: str | None = None) -> dict:
     """Stream every record of one resource through the export API's own generator (NDJSON)."""
     from sharing.exchange import access
@@ -142,6 +185,7 @@ def bench_accesslog_verify() -> dict:
 BENCHES = {
     "sweep": bench_sweep,
     "recompute": bench_recompute,
+    "recompute_change": bench_recompute_change,
     "export": bench_export,
     "audit": bench_audit_verify,
     "accesslog": bench_accesslog_verify,
@@ -158,6 +202,11 @@ def describe(name: str, r: dict) -> tuple[str, str]:
         return (
             f"deadline recomputation: {r['open_clocks']:,} open clocks",
             f"{r['seconds']:.2f} s, {r['changed']:,} changed",
+        )
+    if name == "recompute_change":
+        return (
+            f"deadline recomputation after {r['day_off']} became a day off: {r['open_clocks']:,} open clocks",
+            f"{r['seconds']:.2f} s, {r['changed']:,} changed, {r['notifications']:,} notifications",
         )
     if name == "export":
         return (
@@ -179,7 +228,7 @@ def main() -> None:
     args = parser.parse_args()
     rows = []
     # The export first: its peak RSS is the process's peak, so nothing bigger may run before it.
-    order = ["export", "audit", "accesslog", "sweep", "recompute"]
+    order = ["export", "audit", "accesslog", "sweep", "recompute", "recompute_change"]
     for name in [n for n in order if n in args.only.split(",")]:
         result = BENCHES[name]()
         rows.append(describe(name, result))

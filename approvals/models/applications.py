@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from approvals.workflow import ApplicationStatus, TaskStatus
+from approvals.workflow import OPEN_TASK_STATES, ApplicationStatus, TaskStatus
 
 from .catalogue import Item, Package
 
@@ -177,11 +177,28 @@ class DepartmentTask(models.Model):
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
+    # A copy of the review clock's fields that the inbox sorts and filters on, kept by
+    # approvals.receivers (portal.clocks.signals.clock_saved) in the clock's own transaction, so
+    # the inbox pages through an index instead of four subqueries per open task. Never set by hand.
+    review_state = models.CharField(_("review clock state"), max_length=8, blank=True, editable=False)
+    review_signal = models.CharField(_("review signal"), max_length=8, blank=True, editable=False)
+    review_started = models.DateField(_("review started"), null=True, blank=True, editable=False)
+    review_due = models.DateField(_("review due"), null=True, blank=True, editable=False)
+    review_provisional = models.BooleanField(_("review due date provisional"), default=False, editable=False)
+
     class Meta:
         verbose_name = _("department task")
         verbose_name_plural = _("department tasks")
         constraints = [models.UniqueConstraint(fields=["application", "item"], name="task_one_per_item")]
-        indexes = [models.Index(fields=["department", "status"], name="task_inbox")]
+        indexes = [
+            models.Index(fields=["department", "status"], name="task_inbox"),
+            # The inbox's default view: a department's open tasks by due date (undated last).
+            models.Index(
+                fields=["department", "review_due", "id"],
+                condition=Q(status__in=OPEN_TASK_STATES),
+                name="task_inbox_due",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.application} · {self.item.name}"

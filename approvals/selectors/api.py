@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import CharField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import CharField, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Cast
 
 from approvals.models import Application, DepartmentTask, StatusChange
@@ -98,8 +98,8 @@ def inbox_tasks(*, user) -> QuerySet:
         )
         .annotate(
             clock_id=Subquery(clock.values("pk")[:1]),
-            due_date=Subquery(clock.values("due_date")[:1]),
-            signal=Subquery(clock.values("signal")[:1]),
+            due_date=F("review_due"),  # the task's copy of its review clock (approvals.receivers)
+            signal=F("review_signal"),
         )
     )
 

@@ -23,7 +23,7 @@ from django.http import Http404
 
 from approvals import permissions
 from approvals.models import Application, DepartmentTask, StatusChange
-from approvals.workflow import TERMINAL_TASK_STATES, ApplicationStatus, TaskStatus
+from approvals.workflow import OPEN_TASK_STATES, ApplicationStatus, TaskStatus
 from coordination.models import Position
 from portal.clocks import selectors as clock_selectors
 from portal.clocks import services as clock_services
@@ -38,7 +38,6 @@ WORK_ROLES = (CLERK, REVIEWER, HEAD, LEAD)
 
 INTAKE_STATES = (A.SUBMITTED, A.CORRECTION_REQUESTED)
 LEAD_STATES = (A.IN_REVIEW, A.CONSOLIDATING, A.AWAITING_SUPPLEMENT)
-OPEN_TASK_STATES = tuple(s for s in T.values if s not in TERMINAL_TASK_STATES)
 COMPLETENESS_PURPOSES = ("completeness", "completeness-2")
 
 INBOX_PAGE_SIZE = 50
@@ -155,7 +154,9 @@ class InboxFilters:
 
 
 def _tasks_with_review_clock(queryset: QuerySet) -> QuerySet:
-    return _annotate_clock(queryset, DepartmentTask, ("review",), "review")
+    """Tasks carry their review clock's state, signal, start and due date as columns
+    (DepartmentTask.review_*, kept by approvals.receivers), so no clock query is needed."""
+    return queryset
 
 
 def inbox(*, user, filters: InboxFilters | None = None) -> QuerySet:
@@ -163,7 +164,10 @@ def inbox(*, user, filters: InboxFilters | None = None) -> QuerySet:
 
     Filter by status (default: open tasks) and signal, sorted by due date (undated last)."""
     filters = filters or InboxFilters()
-    queryset = DepartmentTask.objects.filter(department_id__in=unit_ids(user, REVIEWER)).select_related(
+    # The units as a list, not a subquery: with the department known, the planner walks the
+    # partial index task_inbox_due in due-date order and stops after one page.
+    units = sorted(set(unit_ids(user, REVIEWER).values_list("unit_id", flat=True)))
+    queryset = DepartmentTask.objects.filter(department_id__in=units).select_related(
         "application", "application__package", "application__item", "item", "department", "assignee"
     )
     if filters.status == "":

@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -44,8 +45,11 @@ def local_today() -> datetime.date:
     return timezone.localdate()
 
 
+ENTRY_FIELDS = ("kind", "on", "days", "expected_days")
+
+
 def _entries(clock: Clock) -> list[ledger.Entry]:
-    return ledger.entries_from(clock.events.order_by("id").only("kind", "on", "days", "expected_days"))
+    return ledger.entries_from(clock.events.order_by("id").only(*ENTRY_FIELDS))
 
 
 def evaluate(
@@ -92,6 +96,7 @@ def _apply(clock: Clock, result: ledger.Result, today: datetime.date) -> tuple[b
     if signal_changed:
         clock.signal_since = today
     clock.save()
+    signals.clock_saved.send(sender=Clock, clock=clock)
     if signal_changed and not new_clock:
         signals.signal_changed.send(sender=Clock, clock=clock, old=old_signal, new=clock.signal)
     return signal_changed, old_due
@@ -165,8 +170,16 @@ def _append(
     return clock
 
 
+def _with_cached_type(clock: Clock | None) -> Clock | None:
+    """Attach the subject's content type from Django's cache instead of a query per clock (every
+    receiver of signal_changed reads clock.subject_type)."""
+    if clock is not None:
+        clock.subject_type = ContentType.objects.get_for_id(clock.subject_type_id)
+    return clock
+
+
 def _lock(clock: Clock) -> Clock:
-    return Clock.objects.select_for_update().get(pk=clock.pk)
+    return _with_cached_type(Clock.objects.select_for_update().get(pk=clock.pk))
 
 
 @transaction.atomic
@@ -292,6 +305,26 @@ def clock_stop(*, clock: Clock, actor, on: datetime.date | None = None, reason: 
     return _append(clock, actor=actor, kind=EventKind.STOP, on=on, action="clock.stop", reason=reason)
 
 
+def stale_clock_ids(clock_ids, *, today: datetime.date) -> list[int]:
+    """Of these clocks, the ones whose stored fields differ from their ledger as of `today`.
+
+    Read without locks in two queries (the clocks, then their ledgers), so a sweep or a calendar
+    recomputation locks and rewrites only the clocks that really change; clock_recompute checks
+    again under the lock, so a clock changed in between is still handled correctly.
+    """
+    clocks = list(
+        Clock.objects.filter(pk__in=list(clock_ids)).prefetch_related(
+            Prefetch("events", queryset=ClockEvent.objects.order_by("id").only("clock_id", *ENTRY_FIELDS))
+        )
+    )
+    stale = []
+    for clock in clocks:
+        result = evaluate(clock, today=today, entries=ledger.entries_from(clock.events.all()))
+        if any(getattr(result, name) != getattr(clock, name) for name in DERIVED):
+            stale.append(clock.pk)
+    return stale
+
+
 @transaction.atomic
 def clock_recompute(*, clock_id: int, today: datetime.date | None = None, reason: str = "") -> bool:
     """Recompute one clock from its ledger and the calendar as it is now.
@@ -299,7 +332,7 @@ def clock_recompute(*, clock_id: int, today: datetime.date | None = None, reason
     Tells the responsible people when the due date moved (e.g. the calendar changed) or the
     signal changed. Returns whether anything changed. Safe to run twice.
     """
-    clock = Clock.objects.select_for_update().filter(pk=clock_id).first()
+    clock = _with_cached_type(Clock.objects.select_for_update().filter(pk=clock_id).first())
     if clock is None:
         return False
     today = today or local_today()

@@ -16,7 +16,7 @@ from . import conf, services
 from .models import Clock, ClockState, RecomputeRequest
 
 
-def _iter_ids(queryset):
+def _iter_batches(queryset):
     """Primary keys in batches, so a sweep over millions of clocks holds no long transaction."""
     last = 0
     while True:
@@ -25,8 +25,20 @@ def _iter_ids(queryset):
         )
         if not ids:
             return
-        yield from ids
+        yield ids
         last = ids[-1]
+
+
+def _recompute_stale(queryset, *, today: datetime.date, reason: str = "") -> int:
+    """Recompute, each in its own transaction, the clocks of `queryset` that really change.
+
+    Each batch is first evaluated without locks (services.stale_clock_ids): a clock whose
+    stored fields already match its ledger costs no lock, no write and no audit event."""
+    changed = 0
+    for ids in _iter_batches(queryset):
+        for clock_id in services.stale_clock_ids(ids, today=today):
+            changed += services.clock_recompute(clock_id=clock_id, today=today, reason=reason)
+    return changed
 
 
 def sweep(today: datetime.date | None = None, *, force: bool = False) -> dict:
@@ -39,9 +51,7 @@ def sweep(today: datetime.date | None = None, *, force: bool = False) -> dict:
     today = today or timezone.localdate()
     if not force and not workdays.is_workday(today):
         return {"skipped": True, "changed": 0}
-    changed = 0
-    for clock_id in _iter_ids(Clock.objects.filter(next_check_on__lte=today)):
-        changed += services.clock_recompute(clock_id=clock_id, today=today)
+    changed = _recompute_stale(Clock.objects.filter(next_check_on__lte=today), today=today)
     for request_id in RecomputeRequest.objects.filter(done_at__isnull=True).values_list("pk", flat=True):
         recompute_for_request(request_id)
     return {"skipped": False, "changed": changed}
@@ -59,7 +69,7 @@ def recompute_for_request(request_id: int) -> int:
         Q(state__in=[ClockState.RUNNING, ClockState.PAUSED]), started_on__lte=last, due_date__gte=first
     )
     reason = _("The working-day calendar for %(years)s changed.") % {"years": ", ".join(map(str, years))}
-    changed = sum(services.clock_recompute(clock_id=pk, reason=reason) for pk in _iter_ids(affected))
+    changed = _recompute_stale(affected, today=services.local_today(), reason=reason)
     RecomputeRequest.objects.filter(pk=request.pk, done_at__isnull=True).update(
         done_at=timezone.now(), clocks_changed=changed
     )

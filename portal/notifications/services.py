@@ -20,10 +20,12 @@ Other apps tell people things with exactly one function::
 
 - Runs inside the caller's transaction (it opens a savepoint-free atomic block of its own when
   there is none), so the outbox rows commit or roll back with the change they report.
-- For each distinct active recipient it renders `templates/notifications/<kind>/title.txt`,
-  `body.txt` and, when present, `body.html`, in the recipient's language (`User.language`,
-  else settings.LANGUAGE_CODE). The template context is `context` plus `recipient`, `url` and
-  `absolute_url` (url with NOTIFICATIONS_BASE_URL in front).
+- It renders `templates/notifications/<kind>/title.txt`, `body.txt` and, when present,
+  `body.html` once per language among the distinct active recipients (`User.language`, else
+  settings.LANGUAGE_CODE). The template context is `context` plus `url` and `absolute_url` (url
+  with NOTIFICATIONS_BASE_URL in front); the text is the same for everyone who reads that
+  language, so a template never names its reader. The notifications are inserted in one
+  statement (a concurrent notify of the same event falls back to one row at a time).
 - `key` names the event. A recipient who already has a notification with this key is skipped, so
   calling notify twice for the same event notifies nobody twice. Returns the notifications it
   created (not the skipped ones).
@@ -53,7 +55,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 from django.utils import timezone, translation
@@ -101,10 +103,17 @@ def _clean_text(text: str) -> str:
     return "\n".join(out).strip()
 
 
-def render_notification(*, kind: str, context: dict, recipient, url: str = "") -> dict:
-    """{title, body, body_html} of `kind` for `recipient`, in the recipient's language."""
-    language = getattr(recipient, "language", "") or settings.LANGUAGE_CODE
-    full_context = {**context, "recipient": recipient, "url": url, "absolute_url": absolute_url(url)}
+def _language_of(recipient) -> str:
+    return getattr(recipient, "language", "") or settings.LANGUAGE_CODE
+
+
+def render_notification(*, kind: str, context: dict, language: str, url: str = "") -> dict:
+    """{title, body, body_html} of `kind` in `language`.
+
+    The text depends only on the event and the language, never on the person (a template gets
+    `context`, `url` and `absolute_url`), so notify() renders once per language however many
+    people it tells."""
+    full_context = {**context, "url": url, "absolute_url": absolute_url(url)}
     with translation.override(language):
         title = " ".join(get_template(_template_name(kind, "title.txt")).render(full_context).split())
         body = _clean_text(get_template(_template_name(kind, "body.txt")).render(full_context))
@@ -159,15 +168,31 @@ def notify(
         )
         users = [user for user in users if user.pk not in already]
         channels = selectors.enabled_channels(users)
+        rendered: dict[str, dict] = {}  # one rendering per language, not per person
+        rows = []
         for user in users:
-            rendered = render_notification(kind=kind, context=context, recipient=user, url=url)
-            # get_or_create takes a savepoint: a concurrent notify of the same event wins cleanly.
-            notification, made = Notification.objects.get_or_create(
-                recipient=user, key=key, defaults={"kind": kind, "url": url, **rendered, **subject_fields}
-            )
-            if not made:
-                continue
-            created.append(notification)
+            language = _language_of(user)
+            if language not in rendered:
+                rendered[language] = render_notification(
+                    kind=kind, context=context, language=language, url=url
+                )
+            text = rendered[language]
+            rows.append(Notification(recipient=user, key=key, kind=kind, url=url, **text, **subject_fields))
+        try:
+            with transaction.atomic():  # a savepoint: a concurrent notify of the same event may win
+                created = Notification.objects.bulk_create(rows)
+        except IntegrityError:
+            created = []
+            for row in rows:
+                # get_or_create takes a savepoint of its own: whoever wrote first keeps the row.
+                fields = {f: getattr(row, f) for f in ("kind", "url", "title", "body", "body_html")}
+                notification, made = Notification.objects.get_or_create(
+                    recipient=row.recipient, key=key, defaults={**fields, **subject_fields}
+                )
+                if made:
+                    created.append(notification)
+        for notification in created:
+            user = notification.recipient
             for channel in channels[user.pk]:
                 inapp = channel == Channel.INAPP
                 deliveries.append(

@@ -14,6 +14,7 @@ from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.validation import validate_schema
 
 from approvals.models import Application, DepartmentTask
+from approvals.receivers import copy_review_clocks
 from approvals.workflow import ApplicationStatus, TaskStatus
 from portal.clocks.models import Clock, ClockEvent
 from tests.approvals.test_api_applicant import TODAY, client_for, create_and_submit, make_city, ok
@@ -298,6 +299,7 @@ def _bulk_tasks(city, n, start):
         for i, t in enumerate(tasks)
     )
     ClockEvent.objects.bulk_create(ClockEvent(clock=c, kind="start", on=TODAY) for c in created)
+    copy_review_clocks(created)
 
 
 def test_the_inbox_costs_the_same_queries_for_10_and_500_tasks(city):

@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from approvals.models import Application, DepartmentTask
+from approvals.receivers import copy_review_clocks
 from approvals.selectors import work as sel
 from approvals.workflow import ApplicationStatus, TaskStatus
 from portal.clocks.models import Clock
@@ -69,7 +70,7 @@ def make_tasks(city, n, *, status=T.IN_REVIEW, signals=SIGNALS):
                 signal_since=TODAY,
             )
         )
-    Clock.objects.bulk_create(clocks)
+    copy_review_clocks(Clock.objects.bulk_create(clocks))
     return tasks
 
 

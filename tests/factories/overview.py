@@ -65,7 +65,7 @@ def _clock(subject, *, today, state, consumed=0, late=None, due=None):
     from portal.clocks.models import Clock, ClockState, Signal
 
     stopped = state == ClockState.STOPPED
-    return Clock.objects.create(
+    clock = Clock.objects.create(
         subject_type=ContentType.objects.get_for_model(subject),
         subject_id=str(subject.pk),
         purpose="review",
@@ -79,7 +79,14 @@ def _clock(subject, *, today, state, consumed=0, late=None, due=None):
         signal=Signal.DONE if stopped else Signal.GREEN,
         signal_since=today,
         finished_late=late,
+        # Stored signals are not kept here: a running clock is due for a check today, so every
+        # reader computes its live signal (as before the morning sweep).
+        next_check_on=None if stopped else today,
     )
+    from approvals.receivers import copy_review_clocks
+
+    copy_review_clocks([clock])
+    return clock
 
 
 def add_approvals(city, n: int, today: datetime.date) -> None:

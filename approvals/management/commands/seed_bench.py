@@ -327,8 +327,7 @@ def seed(*, scale: float, rng: random.Random, today: datetime.date, progress: bo
                             opinion="同意。" if app.status in DONE else "",
                         )
                     )
-            DepartmentTask.objects.bulk_create(tasks)
-            clocks = []
+            open_tasks = []
             for task in tasks:
                 if task.status in (T.APPROVED, T.REJECTED):
                     continue
@@ -351,23 +350,29 @@ def seed(*, scale: float, rng: random.Random, today: datetime.date, progress: bo
                     next_check, signal, n_due = today, EARLIER_SIGNAL[r.signal], n_due + 1
                 elif next_check is not None and next_check <= today:
                     next_check = today + datetime.timedelta(days=1)  # keep the 1 % exact
-                clocks.append(
-                    Clock(
-                        subject_type=task_ct,
-                        subject_id=str(task.pk),
-                        purpose="review",
-                        label=f"{task.application.number}: {task.item.name}",
-                        limit_days=limit,
-                        state=r.state,
-                        started_on=r.started_on,
-                        consumed_days=r.consumed_days,
-                        due_date=r.due_date,
-                        due_provisional=r.due_provisional,
-                        signal=signal,
-                        signal_since=r.started_on,
-                        next_check_on=next_check,
-                    )
+                # The task's copy of its review clock (what approvals.receivers keeps in step).
+                task.review_state, task.review_signal, task.review_started = r.state, signal, r.started_on
+                task.review_due, task.review_provisional = r.due_date, r.due_provisional
+                open_tasks.append((task, limit, r, signal, next_check))
+            DepartmentTask.objects.bulk_create(tasks)
+            clocks = [
+                Clock(
+                    subject_type=task_ct,
+                    subject_id=str(task.pk),
+                    purpose="review",
+                    label=f"{task.application.number}: {task.item.name}",
+                    limit_days=limit,
+                    state=r.state,
+                    started_on=r.started_on,
+                    consumed_days=r.consumed_days,
+                    due_date=r.due_date,
+                    due_provisional=r.due_provisional,
+                    signal=signal,
+                    signal_since=r.started_on,
+                    next_check_on=next_check,
                 )
+                for task, limit, r, signal, next_check in open_tasks
+            ]
             Clock.objects.bulk_create(clocks)
             ClockEvent.objects.bulk_create(
                 ClockEvent(clock=c, kind=EventKind.START, on=c.started_on) for c in clocks

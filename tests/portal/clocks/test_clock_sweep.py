@@ -147,6 +147,28 @@ def test_calendar_change_recomputes_open_deadlines_and_tells_the_owner(
     assert tasks.recompute_for_request(requests[-1].pk) == 0
 
 
+def test_a_recomputation_locks_and_writes_only_the_clocks_that_change(today, owner):
+    """After a calendar change most open clocks keep their due date: reading them costs a fixed
+    number of queries per batch, and only a clock that really moves is locked, saved and audited."""
+    clock = start(owner, limit=20)
+
+    def queries_for_recompute():
+        Clock.objects.filter(pk=clock.pk).update(due_date=clock.due_date - datetime.timedelta(days=1))
+        request = RecomputeRequest.objects.create(years=[2026])
+        with CaptureQueriesContext(connection) as ctx:
+            assert tasks.recompute_for_request(request.pk) == 1
+        return [q["sql"] for q in ctx.captured_queries]
+
+    queries_for_recompute()  # the first run tells the owner; the repeats find them told
+    few = queries_for_recompute()
+    for _ in range(40):
+        start(owner, limit=20)  # open and affected by the year, but nothing changes for them
+    audit_before = AuditEvent.objects.count()
+    many = queries_for_recompute()
+    assert len(many) == len(few)
+    assert AuditEvent.objects.count() == audit_before + 1  # the one clock that moved
+
+
 def test_the_sweep_picks_up_recomputations_left_behind(today, owner):
     clock = start(owner, limit=20)
     RecomputeRequest.objects.create(years=[2026])

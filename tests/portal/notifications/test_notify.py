@@ -220,3 +220,61 @@ def test_dispatch_with_an_unreachable_broker_does_not_raise(
     assert "3 portal.notifications.tasks.deliver task(s) left" in caplog.text
     assert time.monotonic() - started < 10
     assert broker_queue.messages() == []
+
+
+def test_many_recipients_cost_a_fixed_number_of_queries(person, no_phone, django_assert_max_num_queries):
+    """One notify to 30 people: rendered once per language and inserted in one statement each for
+    notifications and deliveries, not a handful of queries per person."""
+    people = [UserFactory(language="zh-hans", phone="") for _ in range(30)]
+    with django_assert_max_num_queries(8):
+        created = notify(recipients=people, kind="generic", context={"title": "T", "text": "x"}, key="bulk:1")
+    assert len(created) == 30
+    assert Delivery.objects.filter(notification__key="bulk:1").count() == 60  # in-app + e-mail each
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_concurrent_notify_of_the_same_event_keeps_one_row_per_person():
+    """Another transaction writes the same event for one person after this notify has checked for
+    it: the bulk insert waits on the unique index, fails when the other commits, and falls back to
+    one row at a time, so every other person is told once and nobody twice."""
+    import threading
+
+    from django.db import connection as main_connection
+
+    others = [UserFactory(phone="") for _ in range(3)]
+    inserted, release = threading.Event(), threading.Event()
+
+    def rival():
+        from django.db import connection
+
+        with transaction.atomic():
+            Notification.objects.create(recipient=others[1], key="race:1", kind="generic", title="earlier")
+            inserted.set()
+            release.wait(10)
+        connection.close()
+
+    thread = threading.Thread(target=rival)
+    thread.start()
+    assert inserted.wait(10)
+    # Commit the rival's row once this notify is waiting on it (after its de-duplicating read).
+    timer = threading.Timer(1.0, release.set)
+    timer.start()
+    created = notify(recipients=others, kind="generic", context={"title": "T", "text": "x"}, key="race:1")
+    thread.join(10)
+    assert main_connection.vendor == "postgresql"
+    assert sorted(n.recipient_id for n in created) == sorted([others[0].pk, others[2].pk])
+    assert Notification.objects.filter(key="race:1").count() == 3
+    assert Notification.objects.get(key="race:1", recipient=others[1]).title == "earlier"
+
+
+def test_no_notification_template_names_its_reader():
+    """notify() renders once per language: a template that used `recipient` would show every
+    reader the same (empty) name."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    root = Path(settings.BASE_DIR) / "templates" / "notifications"
+    offending = [p for p in root.rglob("*.*") if p.parent != root and "recipient" in p.read_text()]
+    assert offending == []
