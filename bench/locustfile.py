@@ -156,11 +156,13 @@ class PppProject(_Portal):
         self.client.get(f"/ppp/public/{code}/", headers=HEADERS, name="PPP project page")
 
 
-class ExchangePull(_Portal):
+class _Exchange(_Portal):
     """A consumer system pulling through the exchange API with the seeded credential: a page of
-    the JSON list at a random keyset cursor, and the streaming NDJSON export of the whole resource.
+    the JSON list at a random keyset cursor, or the streaming NDJSON export of the whole resource.
     The export's time covers the whole body (read to the end here, not only the headers), and its
     name carries the record count, so records/s = records x requests/s (bench/run_http.sh's table)."""
+
+    abstract = True
 
     def on_start(self):
         exchange = TARGETS.get("exchange")
@@ -176,19 +178,17 @@ class ExchangePull(_Portal):
         }
         self.started()
 
-    @task
-    def page(self):
+    def pull_page(self, label: str = "exchange page"):
         after = random.randint(self.first - 1, max(self.first - 1, self.last - EXCHANGE_PAGE))
         url = f"/api/exchange/resources/{self.resource}/records/?after={after}&limit={EXCHANGE_PAGE}"
-        name = f"exchange page ({EXCHANGE_PAGE} records)"
+        name = f"{label} ({EXCHANGE_PAGE} records)"
         with self.client.get(url, headers=self.api_headers, name=name, catch_response=True) as response:
             if response.status_code == 200 and response.json()["count"] != min(EXCHANGE_PAGE, self.records):
                 response.failure(f"page of {response.json()['count']} records")
 
-    @task
-    def export(self):
+    def pull_export(self, label: str = "exchange export"):
         url = f"/api/exchange/resources/{self.resource}/records/export?format=ndjson"
-        name = f"exchange export ({self.records} records)"
+        name = f"{label} ({self.records} records)"
         started = time.perf_counter()
         with self.client.get(
             url, headers=self.api_headers, name=name, stream=True, catch_response=True
@@ -203,3 +203,31 @@ class ExchangePull(_Portal):
             response.request_meta["response_length"] = size
             if response.status_code == 200 and lines != self.records:
                 response.failure(f"{lines} of {self.records} records streamed")
+
+
+class ExchangePull(_Exchange):
+    """Pages and whole exports, mixed: with sync workers a page may wait behind an export."""
+
+    @task
+    def page(self):
+        self.pull_page()
+
+    @task
+    def export(self):
+        self.pull_export()
+
+
+class ExchangePage(_Exchange):
+    """Pages alone (not in run_http.sh's default list; name it on the command line)."""
+
+    @task
+    def page(self):
+        self.pull_page("exchange page alone")
+
+
+class ExchangeExport(_Exchange):
+    """Whole exports alone (not in run_http.sh's default list; name it on the command line)."""
+
+    @task
+    def export(self):
+        self.pull_export("exchange export alone")

@@ -10,6 +10,7 @@
 # The scenarios that write (submit, decide) change the data: re-seed for comparable runs.
 # ExchangePull pulls with the credential bench/seed.sh wrote to var/bench-exchange-token (the
 # exchange API's per-client limit does not count either); rows named "(N records)" get records/s.
+# ExchangePage and ExchangeExport (each half of ExchangePull alone) run only when named.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PORT=${PORT:-8765}
