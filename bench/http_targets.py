@@ -12,9 +12,12 @@ from pathlib import Path
 
 
 def targets() -> dict:
+    from django.db.models import Count, Max, Min
+
     from approvals.models import Application, DepartmentTask, Package
     from approvals.workflow import TaskStatus as T
     from operations.models import Project
+    from sharing.exchange.models import ApiCredential
     from sharing.models import DataResource
 
     applicant = "bench-cit-0"
@@ -25,6 +28,19 @@ def targets() -> dict:
     decidable = DepartmentTask.objects.filter(
         department__positions__user__username=official, status=T.PENDING, assignee=None
     ).order_by("pk")
+    # The exchange pull (seed_bench_sharing): the credential's resource, its records and their ids
+    # (the token itself stays in var/bench-exchange-token, out of the results folder).
+    credential = ApiCredential.objects.filter(agreement__resource__code__startswith="C99-").first()
+    exchange = None
+    if credential is not None:
+        resource = credential.agreement.resource
+        stats = resource.records.aggregate(n=Count("id"), first=Min("id"), last=Max("id"))
+        exchange = {
+            "resource": resource.code,
+            "records": stats["n"],
+            "first": stats["first"],
+            "last": stats["last"],
+        }
     return {
         "password": "Bench@2026",
         "applicant": applicant,
@@ -39,6 +55,7 @@ def targets() -> dict:
         "resources": list(
             DataResource.objects.filter(code__startswith="C99-").values_list("code", flat=True)[:50]
         ),
+        "exchange": exchange,
     }
 
 

@@ -12,6 +12,8 @@ import itertools
 import json
 import os
 import random
+import time
+from pathlib import Path
 
 from locust import HttpUser, constant, task
 
@@ -22,6 +24,10 @@ _started = 0  # users that finished on_start (logins hash a password: ~0.3 s of 
 # application row; deciding them at the same instant measures that lock, not a city's load.
 random.shuffle(TARGETS["tasks"])
 _tasks = itertools.cycle(TARGETS["tasks"] or [0])  # each open task once per run (a decided one answers 409)
+# The exchange credential seed_bench_sharing issued (a secret: kept out of the targets JSON).
+TOKEN_FILE = Path(os.environ.get("BENCH_EXCHANGE_TOKEN_FILE", "var/bench-exchange-token"))
+EXCHANGE_TOKEN = TOKEN_FILE.read_text(encoding="utf-8").strip() if TOKEN_FILE.exists() else ""
+EXCHANGE_PAGE = 100  # the API's default page size
 
 
 class _Portal(HttpUser):
@@ -148,3 +154,80 @@ class PppProject(_Portal):
     def project(self):
         code = random.choice(TARGETS["ppp_projects"])
         self.client.get(f"/ppp/public/{code}/", headers=HEADERS, name="PPP project page")
+
+
+class _Exchange(_Portal):
+    """A consumer system pulling through the exchange API with the seeded credential: a page of
+    the JSON list at a random keyset cursor, or the streaming NDJSON export of the whole resource.
+    The export's time covers the whole body (read to the end here, not only the headers), and its
+    name carries the record count, so records/s = records x requests/s (bench/run_http.sh's table)."""
+
+    abstract = True
+
+    def on_start(self):
+        exchange = TARGETS.get("exchange")
+        if not EXCHANGE_TOKEN or not exchange:
+            raise RuntimeError(f"no exchange credential: seed with bench/seed.sh (token file {TOKEN_FILE})")
+        self.resource, self.records = exchange["resource"], exchange["records"]
+        self.first, self.last = exchange["first"], exchange["last"]
+        # requests sends str headers as Latin-1; the API decodes UTF-8 bytes, as curl sends them.
+        self.api_headers = {
+            "Authorization": f"Bearer {EXCHANGE_TOKEN}",
+            "X-Purpose": "基准测试 BENCH-2026-0011".encode(),
+            "X-End-User": "基准市第1局 公务员".encode(),
+        }
+        self.started()
+
+    def pull_page(self, label: str = "exchange page"):
+        after = random.randint(self.first - 1, max(self.first - 1, self.last - EXCHANGE_PAGE))
+        url = f"/api/exchange/resources/{self.resource}/records/?after={after}&limit={EXCHANGE_PAGE}"
+        name = f"{label} ({EXCHANGE_PAGE} records)"
+        with self.client.get(url, headers=self.api_headers, name=name, catch_response=True) as response:
+            if response.status_code == 200 and response.json()["count"] != min(EXCHANGE_PAGE, self.records):
+                response.failure(f"page of {response.json()['count']} records")
+
+    def pull_export(self, label: str = "exchange export"):
+        url = f"/api/exchange/resources/{self.resource}/records/export?format=ndjson"
+        name = f"{label} ({self.records} records)"
+        started = time.perf_counter()
+        with self.client.get(
+            url, headers=self.api_headers, name=name, stream=True, catch_response=True
+        ) as response:
+            lines = size = 0
+            if response.status_code == 200:
+                for chunk in response.iter_content(chunk_size=64 * 1024):
+                    size += len(chunk)
+                    lines += chunk.count(b"\n")
+            # Locust timed the headers only (stream=True): report the whole stream, and its size.
+            response.request_meta["response_time"] = (time.perf_counter() - started) * 1000
+            response.request_meta["response_length"] = size
+            if response.status_code == 200 and lines != self.records:
+                response.failure(f"{lines} of {self.records} records streamed")
+
+
+class ExchangePull(_Exchange):
+    """Pages and whole exports, mixed: with sync workers a page may wait behind an export."""
+
+    @task
+    def page(self):
+        self.pull_page()
+
+    @task
+    def export(self):
+        self.pull_export()
+
+
+class ExchangePage(_Exchange):
+    """Pages alone (not in run_http.sh's default list; name it on the command line)."""
+
+    @task
+    def page(self):
+        self.pull_page("exchange page alone")
+
+
+class ExchangeExport(_Exchange):
+    """Whole exports alone (not in run_http.sh's default list; name it on the command line)."""
+
+    @task
+    def export(self):
+        self.pull_export("exchange export alone")

@@ -8,6 +8,9 @@
 # The public tracking page's per-IP limit (10 tries per 10 minutes) would refuse Locust, which
 # calls from one address: the server runs with CACHE_URL=dummycache://, so the limiter never counts.
 # The scenarios that write (submit, decide) change the data: re-seed for comparable runs.
+# ExchangePull pulls with the credential bench/seed.sh wrote to var/bench-exchange-token (the
+# exchange API's per-client limit does not count either); rows named "(N records)" get records/s.
+# ExchangePage and ExchangeExport (each half of ExchangePull alone) run only when named.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PORT=${PORT:-8765}
@@ -17,7 +20,7 @@ WORKERS=${WORKERS:-4}
 SCENARIOS=("$@")
 if [ ${#SCENARIOS[@]} -eq 0 ]; then
   SCENARIOS=(Floor OfficialInbox ApplicantPages PublicTracking SupervisionDashboard OrgTree CatalogueSearch
-             PppProject DecideTask SubmitApplication)
+             PppProject ExchangePull DecideTask SubmitApplication)
 fi
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 OUT=bench/results/$STAMP
@@ -49,7 +52,7 @@ for users in $USERS; do
 done
 
 .venv/bin/python - "$OUT" "$STAMP" "$DURATION" "$WORKERS" > "bench/results/http-$STAMP.md" <<'PY'
-import csv, pathlib, sys
+import csv, pathlib, re, sys
 out, stamp, duration, workers = pathlib.Path(sys.argv[1]), *sys.argv[2:]
 rows, floor = [], {}
 for path in sorted(out.glob("*-u*_stats.csv")):
@@ -63,11 +66,13 @@ for path in sorted(out.glob("*-u*_stats.csv")):
         if r["Name"].startswith("floor"):
             floor[int(users)] = rps
 print(f"# HTTP benchmark {stamp}\n\ngunicorn {workers} sync workers, {duration} per run, DEBUG off.\n")
-print("| users | scenario | requests | failures | p50 ms | p95 ms | p99 ms | req/s | ratio to floor |")
-print("|---|---|---|---|---|---|---|---|---|")
+print("| users | scenario | requests | failures | p50 ms | p95 ms | p99 ms | req/s | ratio to floor | records/s |")
+print("|---|---|---|---|---|---|---|---|---|---|")
 for users, name, n, fails, p50, p95, p99, rps in sorted(rows):
     ratio = f"{rps / floor[users]:.2f}" if floor.get(users) else "-"
-    print(f"| {users} | {name} | {n} | {fails} | {p50} | {p95} | {p99} | {rps:.1f} | {ratio} |")
+    counted = re.search(r"\((\d+) records\)", name)  # the exchange pull names its record count
+    records = f"{int(counted[1]) * rps:,.0f}" if counted else "-"
+    print(f"| {users} | {name} | {n} | {fails} | {p50} | {p95} | {p99} | {rps:.1f} | {ratio} | {records} |")
 PY
 rm -f "$OUT"/*_stats_history.csv  # per-second history: large, not needed for the table
 cat "bench/results/http-$STAMP.md"

@@ -1,22 +1,27 @@
 """The city-scale harness at a tiny scale, so it never rots (issue 11, docs/performance.md).
 
 Seeds the three parts at scale 0.0002 into the test database, checks the counts and that both hash
-chains verify, and runs each non-HTTP benchmark once, asserting results, never timings.
+chains verify, runs each non-HTTP benchmark once, and pulls through the exchange API with the seeded
+credential as bench/locustfile.py's ExchangePull does, asserting results, never timings.
 """
 
 import datetime
+import json
+import stat
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 
 from approvals.models import Application, DepartmentTask
 from bench import city_bench
+from bench.http_targets import targets
 from operations.models import Project
 from operations.performance.models import Evaluation
 from portal.audit.models import AuditEvent
 from portal.clocks.models import Clock
-from sharing.exchange.models import AccessLog, DataRecord
-from sharing.models import DataResource
+from sharing.exchange.models import AccessLog, ApiCredential, DataRecord
+from sharing.models import Agreement, DataResource
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
@@ -25,10 +30,13 @@ TODAY = datetime.date(2026, 11, 4)  # a Wednesday
 
 
 @pytest.fixture
-def seeded():
+def seeded(tmp_path):
+    """Seeds the three parts; returns the file holding the exchange credential's token."""
+    token_file = tmp_path / "bench-exchange-token"
     call_command("seed_bench", "--scale", SCALE, "--today", TODAY.isoformat(), "--no-progress")
-    call_command("seed_bench_sharing", "--scale", SCALE, "--no-progress")
+    call_command("seed_bench_sharing", "--scale", SCALE, "--no-progress", "--token-file", str(token_file))
     call_command("seed_bench_ppp", "--scale", SCALE)
+    return token_file
 
 
 def test_seed_counts_and_chains(seeded):
@@ -74,4 +82,52 @@ def test_benchmarks_run_once(seeded):
     assert export["peak_rss_mb"] > 0
 
     # The sweep and the recomputation audited their changes on the same chain.
+    assert city_bench.bench_audit_verify()["ok"]
+
+
+def test_exchange_pull_with_the_seeded_credential(seeded, english_messages):
+    resource = DataResource.objects.filter(code__startswith="C99-").order_by("pk").first()
+    agreement = Agreement.objects.get(resource=resource)
+    assert agreement.status == "active" and agreement.provider_id == resource.provider_id
+    assert agreement.consumer_id != resource.provider_id and agreement.consumer.code.startswith("bench-")
+    assert agreement.approved_item_codes() == ["uscc", "name", "capital", "founded"]
+    assert (agreement.valid_until - agreement.valid_from).days >= 364
+    assert stat.S_IMODE(seeded.stat().st_mode) == 0o600
+    token = seeded.read_text(encoding="utf-8").strip()
+    assert ApiCredential.objects.get(agreement=agreement).prefix == token.split(".")[0]
+
+    # What bench/http_targets.py hands the Locust scenario (no secret in it).
+    exchange = targets()["exchange"]
+    assert exchange["resource"] == resource.code and exchange["records"] == 200
+    assert token not in json.dumps(targets(), ensure_ascii=False)
+
+    client = Client(REMOTE_ADDR="10.9.8.7")
+    headers = {
+        "HTTP_AUTHORIZATION": f"Bearer {token}",
+        # As requests sends the scenario's UTF-8 bytes: WSGI hands them over decoded as Latin-1.
+        "HTTP_X_PURPOSE": "基准测试 BENCH-2026-0011".encode().decode("latin-1"),
+        "HTTP_X_END_USER": "公务员".encode().decode("latin-1"),
+    }
+    base = f"/api/exchange/resources/{resource.code}/records/"
+    before = AccessLog.objects.count()
+
+    page = client.get(f"{base}?after={exchange['first'] - 1}&limit=100", **headers)
+    assert page.status_code == 200, page.content
+    assert page.json()["count"] == 100 and page.json()["next"]
+    assert page.json()["results"][0]["data"]["uscc"].startswith("91")
+
+    export = client.get(f"{base}export?format=ndjson", **headers)
+    assert export.status_code == 200
+    lines = b"".join(export.streaming_content).decode("utf-8").splitlines()
+    assert len(lines) == exchange["records"] == 200
+    assert {json.loads(line)["id"] for line in lines} == set(
+        DataRecord.objects.filter(resource=resource).values_list("id", flat=True)
+    )
+
+    logged = list(AccessLog.objects.filter(sequence__gt=before).order_by("sequence"))
+    assert [(r.status, r.outcome, r.records) for r in logged] == [(200, "ok", 100), (200, "ok", 200)]
+    assert all(r.agreement_id == agreement.pk and r.consumer_id == agreement.consumer_id for r in logged)
+    assert logged[0].purpose == "基准测试 BENCH-2026-0011" and logged[0].end_user == "公务员"
+
+    assert city_bench.bench_accesslog_verify()["ok"]
     assert city_bench.bench_audit_verify()["ok"]

@@ -74,6 +74,9 @@ class _Logged:
         return chain.append(**{**self.fields, **fields})
 
 
+STREAM_BUFFER = 64 * 1024  # bytes the export hands the server at a time
+
+
 class _Stream(StreamingHttpResponse):
     """A streaming response that logs its call when the stream ends. A stream that stops early
     (the client went away, an error) is logged as `interrupted` with what was sent so far."""
@@ -83,12 +86,25 @@ class _Stream(StreamingHttpResponse):
         super().__init__(self._counted(chunks), **kwargs)
 
     def _counted(self, chunks):
+        # One record per chunk would be one socket write (and one HTTP chunk frame) per record:
+        # the server writes whole buffers of about STREAM_BUFFER bytes instead.
+        pending: list[bytes] = []
+        records = size = 0
         try:
-            for records, chunk in chunks:
+            for n, chunk in chunks:
                 data = chunk.encode("utf-8")
+                pending.append(data)
+                records += n
+                size += len(data)
+                if size >= STREAM_BUFFER:
+                    self._records += records
+                    self._bytes += size
+                    yield b"".join(pending)
+                    pending, records, size = [], 0, 0
+            if pending:
                 self._records += records
-                self._bytes += len(data)
-                yield data
+                self._bytes += size
+                yield b"".join(pending)
             self._complete = True
         finally:
             self._finish()

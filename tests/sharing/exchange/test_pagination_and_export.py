@@ -10,6 +10,7 @@ from django.http import StreamingHttpResponse
 from django.test import override_settings
 
 from sharing.exchange import services
+from sharing.exchange.api import views
 from sharing.exchange.api.views import _Logged, _Stream
 from sharing.exchange.models import AccessLog
 
@@ -96,11 +97,21 @@ def test_export_refusals_are_logged_once(client, resource, agreement, token):
     ]
 
 
-def test_an_export_stopped_early_is_logged_as_interrupted(rf, resource):
-    """A stream that breaks off (here an error after one line) logs what was sent, as interrupted."""
+def test_the_export_hands_the_server_buffers_not_one_write_per_record(client, resource, agreement, token):
+    url = f"/api/exchange/resources/{resource.code}/records/export?format=ndjson"
+    parts = list(pull(client, resource.code, token, url=url).streaming_content)
+    assert len(parts) == 1 and b"".join(parts).count(b"\n") == 7  # 7 small records: one buffer
+    log = AccessLog.objects.get()
+    assert (log.outcome, log.records, log.bytes) == ("ok", 7, len(parts[0]))
+
+
+def test_an_export_stopped_early_is_logged_as_interrupted(rf, resource, monkeypatch):
+    """A stream that breaks off (here an error after two lines) logs what was sent, as interrupted."""
+    monkeypatch.setattr(views, "STREAM_BUFFER", 1)  # every line is handed over at once
 
     def chunks():
         yield 1, '{"id": 1}\n'
+        yield 1, '{"id": 2}\n'
         raise RuntimeError("the database went away")
 
     request = rf.get(f"/api/exchange/resources/{resource.code}/records/export")
@@ -108,12 +119,25 @@ def test_an_export_stopped_early_is_logged_as_interrupted(rf, resource):
     content = iter(stream)
     first = next(content)
     with pytest.raises(RuntimeError):
-        next(content)
+        list(content)
     stream._finish()  # what close() does when the server closes the response: no second row
     log = AccessLog.objects.get()
     assert (log.outcome, log.records, log.bytes, log.resource_code) == (
         "interrupted",
-        1,
-        len(first),
+        2,
+        2 * len(first),
         resource.code,
     )
+
+
+def test_lines_still_in_the_buffer_when_the_stream_breaks_are_not_counted_as_sent(rf, resource):
+    def chunks():
+        yield 1, '{"id": 1}\n'  # smaller than the buffer: never handed to the server
+        raise RuntimeError("the database went away")
+
+    request = rf.get(f"/api/exchange/resources/{resource.code}/records/export")
+    stream = _Stream(chunks(), _Logged(request, resource.code), content_type="application/x-ndjson")
+    with pytest.raises(RuntimeError):
+        list(stream)
+    log = AccessLog.objects.get()
+    assert (log.outcome, log.records, log.bytes) == ("interrupted", 0, 0)
