@@ -67,3 +67,38 @@ def test_query_count_does_not_grow_with_rows(client, city, today, django_assert_
     with django_assert_num_queries(len(two_rows.captured_queries)):
         page = client.get("/supervision/")
     assert len(page.context["page"].object_list) == 20
+
+
+def test_pages_in_sql_equal_the_live_order_with_fresh_and_stale_signals(city, today, monkeypatch):
+    """Cases accepted over two weeks, the sweep run on some days and not others: some stored
+    signals are current, others are due a check. Paging through the dashboard (3 rows a page)
+    gives exactly the list and counts that computing every live signal would."""
+    from approvals.supervision import conf
+    from approvals.supervision.live import live_signal
+    from portal.clocks import tasks as clock_tasks
+
+    monkeypatch.setattr(conf, "PAGE_SIZE", 3)
+    day = datetime.date(2026, 11, 2)
+    for offset in range(0, 10, 2):  # accept every other working day; sweep after some of them
+        today(day + datetime.timedelta(days=offset))
+        accepted(city)
+        if offset in (2, 6):
+            clock_tasks.sweep(today(), force=True)
+    today(datetime.date(2026, 11, 16))
+    board = selectors.dashboard(user=city["supervisor"])
+    rows = []
+    for number in range(1, board.page.paginator.num_pages + 1):
+        rows += selectors.dashboard(
+            user=city["supervisor"], filters=DashboardFilters(page=number)
+        ).page.object_list
+    expected = sorted(
+        (r.clock for r in rows), key=lambda c: (live_signal(c, today()).severity, c.due_date, c.pk)
+    )
+    assert [r.clock.pk for r in rows] == [c.pk for c in expected]
+    assert len({r.clock.pk for r in rows}) == len(rows) == board.total == 15  # 5 cases × (2 tasks + 1)
+    counted = {}
+    for r in rows:
+        counted[r.live.signal] = counted.get(r.live.signal, 0) + 1
+    assert {k: v for k, v in board.counts.items() if v} == counted
+    stale = [r for r in rows if r.clock.next_check_on and r.clock.next_check_on <= today()]
+    assert stale and len(stale) < len(rows)  # both kinds were really mixed
