@@ -1,5 +1,12 @@
 """Shared pieces for Django admin classes."""
 
+from django import forms
+from django.db.models import Q
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+from portal import pii
+
 
 class ReadOnlyAdminMixin:
     """For rows written by services only: the admin lists and shows them, never adds, changes or
@@ -13,3 +20,88 @@ class ReadOnlyAdminMixin:
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class SecretTextInput(forms.TextInput):
+    """A text input that never renders the stored value (personal data stays out of the page)."""
+
+    def format_value(self, value):
+        return None
+
+
+KEEP_HELP = _("Stored encrypted and shown masked. Leave empty to keep it; type a new value to replace it.")
+
+
+class PiiFormField(forms.CharField):
+    """An encrypted field in a form: empty keeps the stored value, anything else replaces it."""
+
+    widget = SecretTextInput
+
+    def __init__(self, *args, **kwargs):
+        kwargs["required"] = False
+        kwargs.setdefault(
+            "help_text",
+            _("Stored encrypted and shown masked. Leave empty to keep it; type a new value to replace it."),
+        )
+        super().__init__(*args, **kwargs)
+
+    def has_changed(self, initial, data):
+        return bool((data or "").strip())
+
+
+class PiiFormMixin:
+    """For model forms with `PiiFormField`s: the masked value as placeholder, empty input kept."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if isinstance(field, PiiFormField) and self.instance.pk:
+                field.widget.attrs["placeholder"] = pii.masked_value(self.instance, name) or ""
+                field.widget.attrs["autocomplete"] = "off"
+
+    def _post_clean(self):
+        for name, field in self.fields.items():
+            keep = isinstance(field, PiiFormField) and self.instance.pk and name in self.cleaned_data
+            if keep and not self.cleaned_data[name]:
+                self.cleaned_data[name] = getattr(self.instance, name)
+        super()._post_clean()
+
+
+class PiiModelForm(PiiFormMixin, forms.ModelForm):
+    pass
+
+
+def masked_column(field_name: str, description):
+    """A list/read-only admin column showing an encrypted field masked."""
+
+    def column(obj):
+        return pii.masked_value(obj, field_name)
+
+    column.short_description = description
+    column.__name__ = f"{field_name}_masked"
+    return column
+
+
+class PiiAdminMixin:
+    """Admin for models with encrypted personal data (portal/pii.py): masked everywhere; editable
+    through an input that never shows the stored value; search by exact value via the blind
+    index of `pii_search_fields`."""
+
+    form = PiiModelForm
+    pii_search_fields: tuple[str, ...] = ()
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, pii.EncryptedCharField):
+            return PiiFormField(label=capfirst(db_field.verbose_name), max_length=db_field.max_length)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def get_search_results(self, request, queryset, search_term):
+        result, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        term = (search_term or "").strip()
+        if term and self.pii_search_fields:
+            matches = Q()
+            for name in self.pii_search_fields:
+                index = next(f for f in pii.blind_index_fields(queryset.model) if f.source == name)
+                matches |= Q(**{index.name: index.compute(queryset.model(**{name: term}))})
+            result |= queryset.filter(matches)
+        return result, may_have_duplicates
