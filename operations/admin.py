@@ -8,9 +8,10 @@ are entered here, typically from the procurement platform; every save or deletio
 from django.contrib import admin
 from django.utils.text import capfirst
 
-from portal.admin_mixins import PiiFormField, PiiModelForm, ReadOnlyAdminMixin
+from portal.admin_mixins import ReadOnlyAdminMixin
 from portal.audit.services import audit_record, snapshot
 from portal.pii import EncryptedCharField
+from portal.pii_forms import PiiFormField, PiiModelForm
 
 from .models import (
     Bid,

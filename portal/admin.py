@@ -3,8 +3,9 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
-from portal.admin_mixins import PiiAdminMixin, PiiFormMixin
+from portal.admin_mixins import PiiAdminMixin
 from portal.models import User
+from portal.pii_forms import PiiFormMixin
 
 admin.site.site_header = _("Smart-city portal administration")
 admin.site.site_title = _("Smart-city portal")

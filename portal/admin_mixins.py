@@ -1,11 +1,10 @@
 """Shared pieces for Django admin classes."""
 
-from django import forms
 from django.db.models import Q
 from django.utils.text import capfirst
-from django.utils.translation import gettext_lazy as _
 
 from portal import pii
+from portal.pii_forms import PiiFormField, PiiModelForm
 
 
 class ReadOnlyAdminMixin:
@@ -20,55 +19,6 @@ class ReadOnlyAdminMixin:
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-
-class SecretTextInput(forms.TextInput):
-    """A text input that never renders the stored value (personal data stays out of the page)."""
-
-    def format_value(self, value):
-        return None
-
-
-KEEP_HELP = _("Stored encrypted and shown masked. Leave empty to keep it; type a new value to replace it.")
-
-
-class PiiFormField(forms.CharField):
-    """An encrypted field in a form: empty keeps the stored value, anything else replaces it."""
-
-    widget = SecretTextInput
-
-    def __init__(self, *args, **kwargs):
-        kwargs["required"] = False
-        kwargs.setdefault(
-            "help_text",
-            _("Stored encrypted and shown masked. Leave empty to keep it; type a new value to replace it."),
-        )
-        super().__init__(*args, **kwargs)
-
-    def has_changed(self, initial, data):
-        return bool((data or "").strip())
-
-
-class PiiFormMixin:
-    """For model forms with `PiiFormField`s: the masked value as placeholder, empty input kept."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
-            if isinstance(field, PiiFormField) and self.instance.pk:
-                field.widget.attrs["placeholder"] = pii.masked_value(self.instance, name) or ""
-                field.widget.attrs["autocomplete"] = "off"
-
-    def _post_clean(self):
-        for name, field in self.fields.items():
-            keep = isinstance(field, PiiFormField) and self.instance.pk and name in self.cleaned_data
-            if keep and not self.cleaned_data[name]:
-                self.cleaned_data[name] = getattr(self.instance, name)
-        super()._post_clean()
-
-
-class PiiModelForm(PiiFormMixin, forms.ModelForm):
-    pass
 
 
 def masked_column(field_name: str, description):
