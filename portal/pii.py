@@ -40,6 +40,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.core import checks
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.lookups import Exact, IsNull
 
@@ -301,13 +302,26 @@ class PiiModelMixin:
         return super().save(*args, **kwargs)
 
     def validate_constraints(self, exclude=None):
+        # The blind indexes are not form fields: check their unique constraints here, against the
+        # values being saved, and report a clash on the encrypted field the user typed.
         refresh_blind_indexes(self)
-        if exclude:
-            exclude = set(exclude)
-            for index in blind_index_fields(type(self)):
-                if index.source not in exclude:
-                    exclude.discard(index.name)
-        return super().validate_constraints(exclude=exclude)
+        exclude = set(exclude or ())
+        indexes = {f.name: f for f in blind_index_fields(type(self))}
+        super().validate_constraints(exclude=exclude | set(indexes))
+        for constraint in self._meta.constraints:
+            names = getattr(constraint, "fields", ())
+            if (
+                not isinstance(constraint, models.UniqueConstraint)
+                or len(names) != 1
+                or names[0] not in indexes
+            ):
+                continue
+            index = indexes[names[0]]
+            value = getattr(self, index.attname)
+            if index.source in exclude or not value:
+                continue
+            if type(self)._default_manager.filter(**{index.name: value}).exclude(pk=self.pk).exists():
+                raise ValidationError({index.source: constraint.get_violation_error_message()})
 
 
 def masked_value(instance, field_name: str) -> str:
