@@ -219,8 +219,16 @@ MATRIX: dict[str, dict[str, dict[str, str]]] = {
             supervisor=DENIED,
         )
     },
+    # The world's delivery is an express parcel (world.express_delivery): its receipt is confirmed by
+    # the applicant or a clerk; other officials who see the application are refused.
     "results:confirm": {
-        "POST": cells(ok=("applicant", "reviewer_x", "clerk", "coordinator", "supervisor"), others=HIDDEN)
+        "POST": cells(
+            ok=("applicant", "clerk"),
+            others=HIDDEN,
+            reviewer_x=DENIED,
+            coordinator=DENIED,
+            supervisor=DENIED,
+        )
     },
     # The delivery phone in full (audited): the applicant's own, and the clerk arranging the parcel.
     "results:delivery-phone": {
