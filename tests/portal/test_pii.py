@@ -216,3 +216,35 @@ def test_audit_snapshots_hold_the_masked_value():
 
     user = _citizen(phone=PHONE)
     assert snapshot(user, ["phone"]) == {"phone": "138****8000"}
+
+
+def test_admin_keeps_an_empty_input_and_refuses_a_duplicate_as_a_form_error(admin_client):
+    user = _citizen(id_number=ID, phone=PHONE)
+    other = _citizen(id_number="")
+    url = reverse("admin:portal_user_change", args=[other.pk])
+    form = {
+        "username": other.username,
+        "full_name": other.full_name,
+        "kind": "citizen",
+        "email": "",
+        "phone": "",
+        "id_number": "",
+        "language": other.language,
+        "is_active": "on",
+        "last_login_0": "",
+        "last_login_1": "",
+        "date_joined_0": "2026-11-02",
+        "date_joined_1": "09:00:00",
+    }
+    response = admin_client.post(url, {**form, "phone": "13900139000"})
+    assert response.status_code == 302
+    other.refresh_from_db()
+    assert other.phone == "13900139000"
+    response = admin_client.post(url, form)  # empty inputs keep what is stored
+    assert response.status_code == 302
+    other.refresh_from_db()
+    assert other.phone == "13900139000"
+    response = admin_client.post(url, {**form, "id_number": ID.lower()})
+    assert response.status_code == 200
+    assert "id_number" in response.context["adminform"].form.errors
+    assert User.objects.get(pk=user.pk).id_number == ID
