@@ -6,9 +6,12 @@ are entered here, typically from the procurement platform; every save or deletio
 """
 
 from django.contrib import admin
+from django.utils.text import capfirst
 
 from portal.admin_mixins import ReadOnlyAdminMixin
 from portal.audit.services import audit_record, snapshot
+from portal.pii import EncryptedCharField
+from portal.pii_forms import PiiFormField, PiiModelForm
 
 from .models import (
     Bid,
@@ -119,8 +122,15 @@ class BidItemInline(admin.TabularInline):
 
 
 class KeyStaffInline(admin.TabularInline):
+    # The ID number is never prefilled: masked as placeholder, replaced only when typed.
     model = KeyStaff
     extra = 0
+    form = PiiModelForm
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, EncryptedCharField):
+            return PiiFormField(label=capfirst(db_field.verbose_name), max_length=db_field.max_length)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 class EvidenceInline(admin.TabularInline):

@@ -20,6 +20,7 @@ from operations.models import (
     Stage,
     Tariff,
 )
+from portal.pii_forms import PiiFormField, PiiFormMixin
 
 
 class ProjectFilterForm(forms.Form):
@@ -149,7 +150,11 @@ class EnterpriseForm(BootstrapMixin, forms.Form):
     uscc = forms.CharField(label=_("Unified social credit code"), max_length=18)
 
 
-class PartyProfileForm(BootstrapMixin, forms.ModelForm):
+class PartyProfileForm(BootstrapMixin, PiiFormMixin, forms.ModelForm):
+    """The ID number is never prefilled (masked as placeholder; empty keeps it)."""
+
+    legal_rep_id_number = PiiFormField(label=_("Legal representative's ID number"), max_length=32)
+
     class Meta:
         model = PartyProfile
         fields = [

@@ -173,11 +173,17 @@ def _shared(bids: list[Bid], values_of, rule: str, label: str, mask=lambda v: v)
 def rule_shared_staff(tender: Tender, bids: list[Bid]) -> list[Finding]:
     """The same key staff (by ID number) named in bids of different bidders in the tender."""
 
+    masked: dict[str, str] = {}
+
     def values(bid):
-        return [s.id_number.strip().upper() for s in bid.key_staff.all() if s.id_number.strip()]
+        # Compared by blind index (portal.pii): the same purpose as every other ID number.
+        for staff in bid.key_staff.all():
+            if staff.id_number_hash:
+                masked[staff.id_number_hash] = mask_id_number(staff.id_number)
+        return [s.id_number_hash for s in bid.key_staff.all() if s.id_number_hash]
 
     # The evidence shows the ID number masked; the name is personal data and is left out.
-    return _shared(bids, values, FlagRule.SHARED_STAFF, "id_number", mask_id_number)
+    return _shared(bids, values, FlagRule.SHARED_STAFF, "id_number", masked.__getitem__)
 
 
 def rule_shared_account(tender: Tender, bids: list[Bid]) -> list[Finding]:

@@ -17,6 +17,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from coordination.models import OrgUnit
+from portal.pii import BlindIndexField, EncryptedCharField, PiiKind, PiiModelMixin
 
 MONEY = {"max_digits": 18, "decimal_places": 2}
 RATIO = {"max_digits": 7, "decimal_places": 6, "validators": [MinValueValidator(0), MaxValueValidator(1)]}
@@ -26,14 +27,18 @@ RATIO = {"max_digits": 7, "decimal_places": 6, "validators": [MinValueValidator(
 # Parties
 
 
-class PartyProfile(models.Model):
+class PartyProfile(PiiModelMixin, models.Model):
     """What a PPP file needs about an organisation beyond the chart."""
 
     unit = models.OneToOneField(
         OrgUnit, on_delete=models.CASCADE, related_name="party_profile", verbose_name=_("organisation")
     )
     legal_rep_name = models.CharField(_("legal representative"), max_length=100, blank=True)
-    legal_rep_id_number = models.CharField(_("legal representative's ID number"), max_length=32, blank=True)
+    legal_rep_id_number = EncryptedCharField(
+        _("legal representative's ID number"), kind=PiiKind.ID_NUMBER, max_length=32, blank=True
+    )
+    # One purpose for every resident ID number, so integrity checks compare across fields.
+    legal_rep_id_number_hash = BlindIndexField(source="legal_rep_id_number", purpose="id_number")
     incorporated_on = models.DateField(_("incorporated on"), null=True, blank=True)
     registered_capital = models.DecimalField(_("registered capital"), null=True, blank=True, **MONEY)
     blacklisted_until = models.DateField(_("blacklisted until"), null=True, blank=True)
@@ -42,7 +47,6 @@ class PartyProfile(models.Model):
     class Meta:
         verbose_name = _("party profile")
         verbose_name_plural = _("party profiles")
-        indexes = [models.Index(fields=["legal_rep_id_number"], name="partyprofile_rep_id")]
 
     def __str__(self):
         return str(self.unit)
@@ -492,10 +496,11 @@ class BidItem(models.Model):
         return f"{self.item} {self.unit_price}"
 
 
-class KeyStaff(models.Model):
+class KeyStaff(PiiModelMixin, models.Model):
     bid = models.ForeignKey(Bid, on_delete=models.CASCADE, related_name="key_staff")
     name = models.CharField(_("name"), max_length=100)
-    id_number = models.CharField(_("ID number"), max_length=32)
+    id_number = EncryptedCharField(_("ID number"), kind=PiiKind.ID_NUMBER, max_length=32)
+    id_number_hash = BlindIndexField(source="id_number", purpose="id_number")
     role = models.CharField(_("role"), max_length=64, blank=True)
 
     class Meta:

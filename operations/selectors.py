@@ -100,8 +100,9 @@ def same_legal_representative(a: PartyProfile | None, b: PartyProfile | None) ->
     """Same person: by ID number when both have one, otherwise by name."""
     if a is None or b is None:
         return False
-    if a.legal_rep_id_number and b.legal_rep_id_number:
-        return a.legal_rep_id_number.strip().upper() == b.legal_rep_id_number.strip().upper()
+    if a.legal_rep_id_number_hash and b.legal_rep_id_number_hash:
+        # Blind indexes (portal.pii): equal exactly when the normalised ID numbers are equal.
+        return a.legal_rep_id_number_hash == b.legal_rep_id_number_hash
     return bool(a.legal_rep_name) and a.legal_rep_name.strip() == b.legal_rep_name.strip()
 
 

@@ -25,6 +25,7 @@ urlpatterns = [
     path("parties/new/", views.party_create, name="party-create"),
     path("parties/shareholdings/new/", views.shareholding_add, name="shareholding-add"),
     path("parties/<slug:code>/", views.party_profile, name="party"),
+    path("parties/<slug:code>/id-number/", views.party_id_number, name="party-id-number"),
     path("benchmarks/", views.benchmark_import, name="benchmarks"),
     path("benchmarks/template.xlsx", views.benchmark_template, name="benchmark-template"),
     path("public/", views.public_list, name="public-list"),

@@ -39,6 +39,7 @@ from operations.forms import (
 )
 from operations.models import CatalogueEntry, Contract, CostBenchmark, IntegrityFlag, PartyProfile, Project
 from portal.errors import DomainError
+from portal.pii_reveal import reveal_response
 from portal.uploads import attachment_response, safe_filename
 
 
@@ -470,11 +471,38 @@ def party_profile(request, code):
         if status is None:
             messages.success(request, _("Saved."))
             return redirect("operations:parties")
+    reveals = []
+    if profile is not None and profile.legal_rep_id_number:
+        reveals.append(
+            {
+                "obj": profile,
+                "field": "legal_rep_id_number",
+                "label": PartyProfile._meta.get_field("legal_rep_id_number").verbose_name,
+                "url": reverse("operations:party-id-number", args=[unit.code]),
+            }
+        )
     return render(
         request,
         "operations/record_form.html",
-        {"form": form, "title": unit.name, "cancel_url": reverse("operations:parties")},
+        {"form": form, "title": unit.name, "cancel_url": reverse("operations:parties"), "pii": reveals},
         status=status,
+    )
+
+
+@login_required
+@require_POST
+def party_id_number(request, code):
+    """The legal representative's ID number in full, for PPP managers (integrity review; audited)."""
+    _party_manager(request)
+    profile = get_object_or_404(PartyProfile, unit__code=code)
+    if not profile.legal_rep_id_number:
+        raise Http404
+    return reveal_response(
+        request,
+        obj=profile,
+        field="legal_rep_id_number",
+        purpose="procurement integrity review",
+        back_url=reverse("operations:party", args=[code]),
     )
 
 

@@ -1,19 +1,29 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
+from portal.admin_mixins import PiiAdminMixin
 from portal.models import User
+from portal.pii_forms import PiiFormMixin
 
 admin.site.site_header = _("Smart-city portal administration")
 admin.site.site_title = _("Smart-city portal")
 admin.site.index_title = _("Administration")
 
 
+class PiiUserChangeForm(PiiFormMixin, UserChangeForm):
+    pass
+
+
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(PiiAdminMixin, BaseUserAdmin):
+    # ID number and phone: masked, never prefilled; found by exact value (blind index).
+    form = PiiUserChangeForm
+    pii_search_fields = ("phone", "id_number")
     list_display = ["username", "full_name", "kind", "email", "is_staff", "is_active"]
     list_filter = ["kind", "is_staff", "is_superuser", "is_active"]
-    search_fields = ["username", "full_name", "email", "phone"]
+    search_fields = ["username", "full_name", "email"]
     ordering = ["username"]
     fieldsets = [
         (None, {"fields": ["username", "password"]}),

@@ -5,6 +5,7 @@ from django.contrib.auth.forms import UserCreationForm
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import User, UserKind
+from portal.pii import blind_index
 
 
 class BootstrapStyleMixin:
@@ -64,7 +65,10 @@ class ApplicantRegistrationForm(UserCreationForm):
                 self.add_error("uscc", _("Enterprises register with their unified social credit code."))
         for field in ("id_number", "uscc"):  # the model's validators check them (GB 11643, GB 32100)
             data[field] = (data.get(field) or "").strip().upper()
-        if data.get("id_number") and User.objects.filter(id_number=data["id_number"]).exists():
+        if (
+            data.get("id_number")
+            and User.objects.filter(id_number_hash=blind_index("id_number", data["id_number"])).exists()
+        ):
             self.add_error("id_number", _("An account with this ID number already exists; log in instead."))
         return data
 

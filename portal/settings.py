@@ -27,6 +27,10 @@ VAR_DIR = Path(env.str("VAR_DIR", default=str(BASE_DIR / "var")))
 # A fixed key is acceptable only for the local demo; production must set SECRET_KEY
 # (`manage.py check --deploy` rejects this one).
 SECRET_KEY = env.str("SECRET_KEY", default="django-insecure-demo-key-only-for-local-use")
+# Personal data at rest (portal/pii.py, docs/security.md): comma-separated Fernet keys (the first
+# encrypts, all decrypt) and the blind-index HMAC key. Unset: derived from SECRET_KEY (demo, tests).
+PII_ENCRYPTION_KEYS = env.list("PII_ENCRYPTION_KEYS", default=[])
+PII_HASH_KEY = env.str("PII_HASH_KEY", default="")
 DEBUG = env("DEBUG")
 ALLOWED_HOSTS = env("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env("CSRF_TRUSTED_ORIGINS")

@@ -5,7 +5,7 @@ import time
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -46,9 +46,17 @@ def register(request):
         return redirect("home")
     form = ApplicantRegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            user = form.save()
-            audit_record(actor=user, action="account.register", obj=user, after={"kind": user.kind})
+        try:
+            with transaction.atomic():
+                user = form.save()
+                audit_record(actor=user, action="account.register", obj=user, after={"kind": user.kind})
+        except IntegrityError as exc:
+            # Two registrations with one ID number at the same moment: the blind index's unique
+            # constraint lets one through; the other gets the form's answer, not a 500.
+            if "user_id_number_unique" not in str(exc):
+                raise
+            form.add_error("id_number", _("An account with this ID number already exists; log in instead."))
+            return render(request, "registration/register.html", {"form": form})
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, _("Welcome. You can now apply online and follow your applications."))
         return redirect(

@@ -2,6 +2,9 @@
 (the regulator's pages at /market/regulate/, the owners' and intermediaries' pages)."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from portal.admin_mixins import masked_column
 
 from .models import Bid, BlacklistEntry, Complaint, Intermediary, Need, Qualification, Rating, StaffMember
 
@@ -45,6 +48,10 @@ class IntermediaryAdmin(ReadOnlyAdmin):
     search_fields = ["unit__name", "unit__uscc"]
     list_select_related = ["unit"]
     inlines = [QualificationInline, StaffInline]
+    exclude = ["contact_phone"]
+    readonly_fields = ["contact_phone_masked"]
+
+    contact_phone_masked = staticmethod(masked_column("contact_phone", _("contact phone")))
 
 
 @admin.register(Need)

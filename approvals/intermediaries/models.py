@@ -23,6 +23,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from portal.pii import BlindIndexField, EncryptedCharField, PiiKind, PiiModelMixin
+
 
 class ServiceType(models.TextChoices):
     ASSESSMENT = "assessment", _("Environmental / safety assessment")
@@ -41,7 +43,7 @@ class RegistrationStatus(models.TextChoices):
     SUSPENDED = "suspended", _("Registration suspended")
 
 
-class Intermediary(models.Model):
+class Intermediary(PiiModelMixin, models.Model):
     unit = models.OneToOneField(
         "coordination.OrgUnit",
         on_delete=models.PROTECT,
@@ -55,7 +57,8 @@ class Intermediary(models.Model):
         default=RegistrationStatus.DRAFT,
     )
     contact_name = models.CharField(_("contact person"), max_length=50)
-    contact_phone = models.CharField(_("contact phone"), max_length=20)
+    contact_phone = EncryptedCharField(_("contact phone"), kind=PiiKind.PHONE, max_length=20)
+    contact_phone_hash = BlindIndexField(source="contact_phone", purpose="intermediary.contact_phone")
     introduction = models.TextField(_("introduction"), blank=True)
     regulator_grade = models.DecimalField(
         _("regulator's assessment (0–100)"),

@@ -23,6 +23,7 @@ urlpatterns = [
     path("firm/engagements/<uuid:uuid>/", views.engagement, name="engagement"),
     path("regulate/", views.regulate, name="regulate"),
     path("regulate/i/<int:pk>/", views.regulate_intermediary, name="regulate-intermediary"),
+    path("regulate/i/<int:pk>/contact-phone/", views.regulate_contact_phone, name="regulate-contact-phone"),
     path("regulate/complaints/<int:pk>/", views.regulate_complaint, name="regulate-complaint"),
     path("qualifications/<int:pk>/scan/", views.qualification_scan, name="qualification-scan"),
 ]

@@ -16,10 +16,12 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from portal.errors import DomainError
+from portal.pii_reveal import reveal_response
 from portal.uploads import attachment_response
 
 from . import conf, forms, permissions, selectors, services
@@ -424,6 +426,21 @@ def regulate(request):
             "intermediaries": selectors.regulator_intermediaries(user=request.user),
             "complaints": selectors.regulator_complaints(user=request.user)[:50],
         },
+    )
+
+
+@login_required
+@require_POST
+def regulate_contact_phone(request, pk):
+    """The contact's phone in full, for the market regulator (audited)."""
+    _regulator_only(request)
+    intermediary = selectors.regulator_intermediary(user=request.user, pk=pk)
+    return reveal_response(
+        request,
+        obj=intermediary,
+        field="contact_phone",
+        purpose="market regulation",
+        back_url=reverse("intermediaries:regulate-intermediary", args=[intermediary.pk]),
     )
 
 

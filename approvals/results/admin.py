@@ -6,6 +6,8 @@ from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from portal.admin_mixins import masked_column
+
 from . import documents
 from .models import Certificate, CertificateSpec, Delivery, Publication, Seal
 
@@ -65,3 +67,7 @@ class CertificateAdmin(ReadOnlyAdmin):
 class DeliveryAdmin(ReadOnlyAdmin):
     list_display = ["application", "method", "state", "tracking_number", "delivered_on"]
     list_filter = ["method", "state"]
+    exclude = ["phone"]
+    readonly_fields = ["phone_masked"]
+
+    phone_masked = staticmethod(masked_column("phone", _("phone")))

@@ -25,6 +25,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from approvals.rules import Delivery as DeliveryMethod
+from portal.pii import BlindIndexField, EncryptedCharField, PiiKind, PiiModelMixin
 
 
 class CertificateSpec(models.Model):
@@ -175,8 +176,13 @@ class Certificate(models.Model):
     item_name = models.CharField(_("item"), max_length=200)
     body_name = models.CharField(_("implementing body"), max_length=200)
     holder_name = models.CharField(_("holder"), max_length=200)
-    holder_code = models.CharField(
-        _("holder's code"), max_length=18, blank=True, help_text=_("Credit code or ID number.")
+    # Encrypted: for a person it is the resident ID number (portal/pii.py). Never looked up by value.
+    holder_code = EncryptedCharField(
+        _("holder's code"),
+        kind=PiiKind.ID_NUMBER,
+        max_length=18,
+        blank=True,
+        help_text=_("Credit code or ID number."),
     )
     holder_is_organisation = models.BooleanField(default=False)
     holder_masked = models.CharField(_("holder (public)"), max_length=200)
@@ -230,7 +236,7 @@ class DeliveryState(models.TextChoices):
     DELIVERED = "delivered", _("Delivered")
 
 
-class Delivery(models.Model):
+class Delivery(PiiModelMixin, models.Model):
     """How the applicant receives the certificates of one application, and how far it has got."""
 
     application = models.OneToOneField(
@@ -238,7 +244,8 @@ class Delivery(models.Model):
     )
     method = models.CharField(_("delivery"), max_length=8, choices=DeliveryMethod.choices)
     recipient = models.CharField(_("recipient"), max_length=100, blank=True)
-    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    phone = EncryptedCharField(_("phone"), kind=PiiKind.PHONE, max_length=20, blank=True)
+    phone_hash = BlindIndexField(source="phone", purpose="delivery.phone")
     address = models.CharField(_("address"), max_length=300, blank=True)
     state = models.CharField(
         _("state"), max_length=10, choices=DeliveryState.choices, default=DeliveryState.CHOSEN

@@ -23,6 +23,12 @@ def can_record_delivery(user, application) -> bool:
     return can_issue(user, application)
 
 
+def can_see_delivery_phone(user, application) -> bool:
+    """The delivery phone in full: the applicant (their own) and the window clerk who arranges
+    the express delivery. Everyone else sees it masked."""
+    return is_applicant(user, application) or can_record_delivery(user, application)
+
+
 def can_download(user, application) -> bool:
     """The applicant, and officials who may see the application (lead or reviewing departments)."""
     return approvals_permissions.can_view_application(user, application)

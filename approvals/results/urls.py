@@ -13,5 +13,6 @@ urlpatterns = [
     path("a/<uuid:uuid>/ready/", views.ready, name="ready"),
     path("a/<uuid:uuid>/ship/", views.ship, name="ship"),
     path("a/<uuid:uuid>/confirm/", views.confirm, name="confirm"),
+    path("a/<uuid:uuid>/delivery/phone/", views.delivery_phone, name="delivery-phone"),
     path("certificates/<uuid:public_id>/pdf/", views.download, name="download"),
 ]

@@ -21,9 +21,10 @@ from django.views.decorators.http import require_GET, require_POST
 from approvals.models import Application
 from approvals.workflow import ApplicationStatus
 from portal.errors import DomainError
+from portal.pii_reveal import reveal_response
 
 from . import conf, forms, permissions, selectors, services
-from .models import PublicationStatus
+from .models import Delivery, PublicationStatus
 
 A = ApplicationStatus
 
@@ -191,6 +192,21 @@ def confirm(request, uuid):
         application,
         lambda: services.delivery_confirm(actor=request.user, application=application),
         success=_("Recorded: the certificate was delivered."),
+    )
+
+
+@login_required
+@require_POST
+def delivery_phone(request, uuid):
+    """The express delivery's phone in full, for the applicant and the clerk sending it (audited)."""
+    application = selectors.application_for_action(user=request.user, uuid=uuid)
+    delivery = Delivery.objects.filter(application=application).first()
+    if delivery is None or not delivery.phone:
+        raise Http404
+    if not permissions.can_see_delivery_phone(request.user, application):
+        raise PermissionDenied
+    return reveal_response(
+        request, obj=delivery, field="phone", purpose="express delivery", back_url=_back(request, application)
     )
 
 

@@ -30,6 +30,7 @@ from portal.audit import chain
 from portal.audit.context import current_context
 from portal.audit.models import AuditEvent
 from portal.db import advisory_xact_lock
+from portal.pii import EncryptedCharField
 
 OBJECT_REPR_LENGTH = AuditEvent._meta.get_field("object_repr").max_length
 ACTION_LENGTH = AuditEvent._meta.get_field("action").max_length
@@ -111,7 +112,8 @@ def snapshot(instance: models.Model, fields) -> dict:
     """The named fields of `instance` as JSON-able data for `before` / `after`.
 
     A foreign key gives the related object's primary key (no query), a many-to-many field the
-    sorted primary keys (one query); any other name is read as an attribute.
+    sorted primary keys (one query), an encrypted personal-data field its masked value; any other
+    name is read as an attribute.
     """
     data = {}
     for name in fields:
@@ -122,6 +124,9 @@ def snapshot(instance: models.Model, fields) -> dict:
         else:
             if field.many_to_many and field.concrete:
                 value = sorted(getattr(instance, name).values_list("pk", flat=True)) if instance.pk else []
+            elif isinstance(field, EncryptedCharField):
+                # Personal data never enters the audit trail in clear (docs/security.md, PIPL).
+                value = field.masked(instance)
             elif field.concrete:
                 value = getattr(instance, field.attname)
             else:

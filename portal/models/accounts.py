@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from portal.pii import BlindIndexField, EncryptedCharField, PiiKind, PiiModelMixin
 from portal.validators import validate_id_number, validate_uscc
 
 
@@ -22,14 +23,15 @@ class UserKind(models.TextChoices):
     EVALUATOR = "evaluator", pgettext_lazy("user kind", "Evaluator")
 
 
-class User(AbstractUser):
+class User(PiiModelMixin, AbstractUser):
     """A person who logs in. Chinese names are not split, so `full_name` replaces first/last."""
 
     kind = models.CharField(
         _("kind"), max_length=16, choices=UserKind.choices, default=UserKind.CITIZEN, db_index=True
     )
     full_name = models.CharField(_("full name"), max_length=100, blank=True)
-    phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
+    phone = EncryptedCharField(_("mobile phone"), kind=PiiKind.PHONE, max_length=20, blank=True)
+    phone_hash = BlindIndexField(source="phone", purpose="phone")
     organisation_name = models.CharField(
         _("organisation name"), max_length=200, blank=True, help_text=_("Enterprise applicants only.")
     )
@@ -47,20 +49,25 @@ class User(AbstractUser):
         default=settings.LANGUAGE_CODE,
         help_text=_("Language of e-mails and text messages sent to this person."),
     )
-    id_number = models.CharField(
+    id_number = EncryptedCharField(
         _("resident ID number"),
+        kind=PiiKind.ID_NUMBER,
         max_length=18,
         blank=True,
         validators=[validate_id_number],
         help_text=_("Citizens only: 18 characters, GB 11643 check character."),
     )
+    id_number_hash = BlindIndexField(source="id_number", purpose="id_number")
 
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
         constraints = [
             models.UniqueConstraint(
-                fields=["id_number"], condition=~Q(id_number=""), name="user_id_number_unique"
+                fields=["id_number_hash"],
+                condition=~Q(id_number_hash=""),
+                name="user_id_number_unique",
+                violation_error_message=_("An account with this ID number already exists."),
             ),
         ]
 

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from portal.admin_mixins import ReadOnlyAdminMixin
+from portal.admin_mixins import PiiAdminMixin, ReadOnlyAdminMixin, masked_column
 from portal.errors import DomainError
 from portal.notifications import services
 from portal.notifications.models import (
@@ -154,7 +154,11 @@ class ChannelPreferenceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(SmsMessage)
-class SmsMessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["created_at", "phone", "text"]
-    search_fields = ["phone", "text", "idempotency_key"]
-    readonly_fields = ["phone", "text", "idempotency_key", "created_at"]
+class SmsMessageAdmin(PiiAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["created_at", "phone_masked", "text"]
+    search_fields = ["text", "idempotency_key"]
+    pii_search_fields = ("phone",)
+    exclude = ["phone"]
+    readonly_fields = ["phone_masked", "text", "idempotency_key", "created_at"]
+
+    phone_masked = staticmethod(masked_column("phone", _("mobile phone")))

@@ -22,6 +22,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
+from portal.masking import mask_phone
 from portal.notifications import conf
 from portal.notifications.models import Channel, Delivery, SmsMessage
 
@@ -107,7 +108,7 @@ class LoggingSmsBackend(SmsBackend):
         SmsMessage.objects.bulk_create(
             [SmsMessage(phone=phone, text=text, idempotency_key=idempotency_key)], ignore_conflicts=True
         )
-        logger.info("SMS to %s (%s): %s", phone, idempotency_key[:12], text)
+        logger.info("SMS to %s (%s): %s", mask_phone(phone), idempotency_key[:12], text)
 
 
 def sms_text(delivery: Delivery) -> str:
@@ -131,6 +132,8 @@ class SmsChannel(ChannelBackend):
         self.backend = backend or import_string(conf.sms_backend())()
 
     def send(self, delivery: Delivery) -> None:
+        # The ORM decrypts the phone to send the message: a use, not a display, so not audited
+        # (docs/security.md, personal data). Logs show it masked.
         phone = delivery.notification.recipient.phone
         if not phone:
             raise PermanentDeliveryError(_("The recipient has no mobile phone number."))

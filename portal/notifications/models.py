@@ -13,6 +13,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from portal.pii import BlindIndexField, EncryptedCharField, PiiKind, PiiModelMixin
+
 
 class Channel(models.TextChoices):
     INAPP = "inapp", _("In the portal")
@@ -153,10 +155,12 @@ class ChannelPreference(models.Model):
         return f"{self.user} · {self.get_channel_display()} · {self.enabled}"
 
 
-class SmsMessage(models.Model):
+class SmsMessage(PiiModelMixin, models.Model):
     """What the logging SMS backend "sent": the sink, one row per idempotency key."""
 
-    phone = models.CharField(_("mobile phone"), max_length=20)
+    phone = EncryptedCharField(_("mobile phone"), kind=PiiKind.PHONE, max_length=20)
+    # The purpose of users' phones: an admin finds the messages sent to a number.
+    phone_hash = BlindIndexField(source="phone", purpose="phone")
     text = models.TextField(_("text"))
     idempotency_key = models.CharField(_("idempotency key"), max_length=64, unique=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

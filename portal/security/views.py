@@ -13,16 +13,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp import match_token
 
 from portal.audit.services import audit_record
+from portal.pii_reveal import reveal_response
 
 from . import services
 from .forms import TokenForm
@@ -141,3 +143,21 @@ def two_factor_settings(request):
             messages.success(request, _("Two-factor authentication is off."))
             return redirect("security:settings")
     return render(request, "security/settings.html", {"enrolled": enrolled, "required": required})
+
+
+# Own personal data, shown masked on the settings page; the whole value on request (audited).
+OWN_PERSONAL_DATA = ("phone", "id_number")
+
+
+@login_required
+@require_POST
+def personal_data_show(request, field):
+    if field not in OWN_PERSONAL_DATA:
+        raise Http404
+    return reveal_response(
+        request,
+        obj=request.user,
+        field=field,
+        purpose="own account",
+        back_url=resolve_url("security:settings"),
+    )

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
@@ -137,6 +138,9 @@ def test_check_deploy_with_production_values_reports_nothing(tmp_path):
         "SESSION_COOKIE_SECURE": "true",
         "CSRF_COOKIE_SECURE": "true",
         "VAR_DIR": str(tmp_path),
+        # Personal data keys (portal/pii.py): production sets its own, never derived ones.
+        "PII_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+        "PII_HASH_KEY": secrets.token_urlsafe(48),
     }
     for test_only in ("DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"):
         env.pop(test_only, None)

@@ -219,8 +219,26 @@ MATRIX: dict[str, dict[str, dict[str, str]]] = {
             supervisor=DENIED,
         )
     },
+    # The world's delivery is an express parcel (world.express_delivery): its receipt is confirmed by
+    # the applicant or a clerk; other officials who see the application are refused.
     "results:confirm": {
-        "POST": cells(ok=("applicant", "reviewer_x", "clerk", "coordinator", "supervisor"), others=HIDDEN)
+        "POST": cells(
+            ok=("applicant", "clerk"),
+            others=HIDDEN,
+            reviewer_x=DENIED,
+            coordinator=DENIED,
+            supervisor=DENIED,
+        )
+    },
+    # The delivery phone in full (audited): the applicant's own, and the clerk arranging the parcel.
+    "results:delivery-phone": {
+        "POST": cells(
+            ok=("applicant", "clerk"),
+            others=HIDDEN,
+            reviewer_x=DENIED,
+            coordinator=DENIED,
+            supervisor=DENIED,
+        )
     },
     "results:download": {
         "GET": cells(
@@ -323,6 +341,7 @@ MATRIX: dict[str, dict[str, dict[str, str]]] = {
         "GET": cells(ok=("ppp_manager", "admin")),
         "POST": cells(ok=("ppp_manager", "admin")),
     },
+    "operations:party-id-number": {"POST": cells(ok=("ppp_manager", "admin"))},
     "operations:benchmarks": {
         "GET": cells(ok=("ppp_manager", "admin")),
         "POST": cells(ok=("ppp_manager", "admin")),
@@ -550,11 +569,14 @@ MATRIX: dict[str, dict[str, dict[str, str]]] = {
         "POST": cells(ok=("supervisor",)),
     },
     "intermediaries:regulate-complaint": {"POST": cells(ok=("supervisor",))},
+    "intermediaries:regulate-contact-phone": {"POST": cells(ok=("supervisor",))},
     "intermediaries:qualification-scan": {"GET": cells(ok=("supervisor", "intermediary"), others=HIDDEN)},
     # Two-factor pages (any signed-in user may enrol); PPP documents through permission-checked views.
     "security:settings": {"GET": SIGNED_IN, "POST": SIGNED_IN},
     "security:enrol": {"GET": SIGNED_IN, "POST": SIGNED_IN},
     "security:verify": {"GET": SIGNED_IN, "POST": SIGNED_IN},
+    # One's own phone / ID number in full (audited); nobody reaches anyone else's.
+    "security:personal-data": {"POST": SIGNED_IN},
     "operations:document": {
         "GET": cells(ok=IOC_PROJECT, supervisor=HIDDEN),
         "POST": cells(ok=IOC_PROJECT, supervisor=HIDDEN),

@@ -47,6 +47,7 @@ def build_world():
         "citizen_comment",
         "consultation_document",
         "project_document",
+        "express_delivery",
     ):
         getattr(world, name)
     return world
@@ -77,6 +78,19 @@ class World:
             .order_by("-id")
             .first()
         )
+
+    @cached_property
+    def express_delivery(self):
+        """The citizen's granted application, to be sent by express (a phone to show or not)."""
+        from approvals.results.models import Delivery
+
+        delivery = Delivery.objects.filter(application=self.citizen_app).first() or Delivery(
+            application=self.citizen_app
+        )
+        delivery.method, delivery.recipient, delivery.phone = "express", "张三", "13900001234"
+        delivery.address = "云溪市信江区政务服务中心"
+        delivery.save()
+        return delivery
 
     @cached_property
     def task_x(self):
@@ -235,6 +249,14 @@ class World:
         from operations.models import PartyProfile
 
         return PartyProfile.objects.select_related("unit").order_by("id").first().unit
+
+    @cached_property
+    def party_with_legal_rep_id(self):
+        from operations.models import PartyProfile
+
+        return (
+            PartyProfile.objects.exclude(legal_rep_id_number="").select_related("unit").order_by("id")[0].unit
+        )
 
     @cached_property
     def catalogue_entry(self):

@@ -4,7 +4,7 @@ views need no change: `{% results_applicant_panel application as panel %}` and
 
 from django import template
 
-from approvals.results import forms, selectors
+from approvals.results import forms, permissions, selectors
 
 register = template.Library()
 
@@ -23,6 +23,7 @@ def results_applicant_panel(context, application):
         if delivery is not None:
             initial.update(recipient=delivery.recipient, phone=delivery.phone, address=delivery.address)
         panel["form"] = forms.DeliveryChoiceForm(initial=initial, methods=panel["methods"])
+        panel["can_see_phone"] = True  # the applicant's own delivery
     return panel
 
 
@@ -31,4 +32,5 @@ def results_official_panel(context, application):
     panel = selectors.official_panel(user=_user(context), application=application)
     if panel is not None:
         panel["ship_form"] = forms.ShipForm()
+        panel["can_see_phone"] = permissions.can_see_delivery_phone(_user(context), application)
     return panel

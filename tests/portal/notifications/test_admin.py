@@ -87,4 +87,9 @@ def test_outbox_rows_are_read_only_in_the_admin(admin_client, deliveries):
 def test_sms_messages_are_listed(admin_client, db):
     SmsMessage.objects.create(phone="13800000001", text="Hello", idempotency_key="k" * 64)
     html = admin_client.get(reverse("admin:notifications_smsmessage_changelist")).content.decode()
-    assert "13800000001" in html and "Hello" in html
+    # The number is personal data: listed masked (docs/security.md), found by its exact value.
+    assert "138****0001" in html and "Hello" in html and "13800000001" not in html
+    found = admin_client.get(reverse("admin:notifications_smsmessage_changelist"), {"q": "13800000001"})
+    assert "138****0001" in found.content.decode()
+    missed = admin_client.get(reverse("admin:notifications_smsmessage_changelist"), {"q": "13800000002"})
+    assert "138****0001" not in missed.content.decode()

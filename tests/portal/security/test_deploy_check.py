@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from cryptography.fernet import Fernet
 from django.conf import settings
 
 BASE_DIR = Path(settings.BASE_DIR)
@@ -19,6 +20,9 @@ PRODUCTION = {
     "SECURE_HSTS_SECONDS": "31536000",
     "SESSION_COOKIE_SECURE": "true",
     "CSRF_COOKIE_SECURE": "true",
+    # Personal data keys (portal/pii.py): without them check --deploy warns (pii.W001, pii.W002).
+    "PII_ENCRYPTION_KEYS": ",".join(Fernet.generate_key().decode() for _ in range(2)),
+    "PII_HASH_KEY": secrets.token_urlsafe(48),
 }
 
 
@@ -43,6 +47,16 @@ def test_check_deploy_is_clean_with_production_settings():
     result = _check(PRODUCTION)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_warns_when_personal_data_keys_are_missing_or_broken():
+    missing = _check({k: v for k, v in PRODUCTION.items() if not k.startswith("PII_")})
+    assert missing.returncode != 0
+    assert "pii.W001" in missing.stdout + missing.stderr
+    assert "pii.W002" in missing.stdout + missing.stderr
+    broken = _check({**PRODUCTION, "PII_ENCRYPTION_KEYS": "not-a-fernet-key"})
+    assert broken.returncode != 0
+    assert "pii.E001" in broken.stdout + broken.stderr
 
 
 def test_check_deploy_fails_on_the_demo_defaults():
