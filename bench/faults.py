@@ -76,7 +76,10 @@ def parse_args(argv=None):
     p.add_argument("--kill-worker-at", default="40", help="seconds into the load, comma-separated")
     p.add_argument("--restart-redis-at", default="100", help="seconds into the load, comma-separated")
     p.add_argument(
-        "--busy-wait", type=float, default=5, help="longest wait at a kill time for a delivery being sent (5)"
+        "--busy-wait",
+        type=float,
+        default=5,
+        help="longest wait at a fault for a delivery being sent (kill) or queued (restart) (5)",
     )
     p.add_argument("--worker-down", type=float, default=5, help="seconds before the worker restarts")
     p.add_argument("--redis-down", type=float, default=5, help="seconds Redis stays down")
@@ -190,9 +193,64 @@ class Proc:
 
 
 def stop_all() -> None:
+    Service.stopping.set()
+    with Service.lock:  # the supervisor restarts nothing from here on
+        pass
     for proc in reversed(list(Proc.running)):
         with contextlib.suppress(Exception):
             proc.stop(timeout=10)
+
+
+class Service:
+    """A process kept running as docker-compose.yml keeps web, worker and beat (`restart:
+    unless-stopped`): when it exits on its own it is started again at once, and the exit is
+    recorded. A planned kill holds the restart for the fault's down time."""
+
+    lock = threading.Lock()
+    stopping = threading.Event()
+    unplanned_exits: list[dict] = []
+    t0 = time.monotonic()
+
+    def __init__(self, name: str, command: list[str], env: dict, logdir: Path):
+        self.name, self.command, self.env, self.logdir = name, command, env, logdir
+        self.starts = 0
+        self.held = False
+        self.proc = self._start()
+
+    def _start(self) -> Proc:
+        self.starts += 1
+        return Proc(f"{self.name}-{self.starts}", self.command, self.env, self.logdir)
+
+    def check(self) -> None:
+        with Service.lock:
+            if self.held or Service.stopping.is_set() or self.proc.alive():
+                return
+            old = self.proc
+            old.stop()  # reaps it and whatever is left of its group
+            Service.unplanned_exits.append(
+                {"process": old.name, "pid": old.pid, "exit_status": old.process.returncode,
+                 "at": round(time.monotonic() - Service.t0, 1)}
+            )  # fmt: skip
+            self.proc = self._start()
+            log(f"{old.name} (pid {old.pid}) exited ({old.process.returncode}); restarted: {self.proc.pid}")
+
+    def kill_and_restart(self, down: float, note: str = "") -> tuple[Proc, Proc]:
+        with Service.lock:
+            self.held = True
+            old = self.proc
+            old.kill()
+        log(f"{old.name} (pid {old.pid}) killed (-9); {note}")
+        time.sleep(down)
+        with Service.lock:
+            self.proc = self._start()
+            self.held = False
+        return old, self.proc
+
+
+def supervise(services: list[Service]) -> None:
+    while not Service.stopping.wait(0.5):
+        for service in services:
+            service.check()
 
 
 class Redis:
@@ -473,16 +531,15 @@ def outstanding(since) -> dict[int, str]:
     return dict(rows.values_list("pk", "status"))
 
 
-def wait_for_sending(since, timeout: float) -> dict[int, str]:
-    """Up to `timeout` seconds for an SMS delivery to be in the hands of a worker (status sending):
-    the kill then lands in the gateway's latency, with the delivery claimed and not yet marked."""
-    from portal.notifications.models import Delivery, DeliveryStatus
+def wait_for_outstanding(since, timeout: float, status: str) -> dict[int, str]:
+    """Up to `timeout` seconds for an SMS delivery in `status`: `sending` (a kill then lands in the
+    gateway's latency, the delivery claimed and not yet marked) or `pending` (its task is queued in
+    Redis or about to be: a restart then loses it)."""
+    from portal.notifications.models import Delivery
 
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if Delivery.objects.filter(
-            created_at__gte=since, channel="sms", status=DeliveryStatus.SENDING
-        ).exists():
+        if Delivery.objects.filter(created_at__gte=since, channel="sms", status=status).exists():
             break
         time.sleep(0.02)
     return outstanding(since)
@@ -591,7 +648,14 @@ def table(result: dict) -> str:
     for fault in result["faults"]:
         lines.append(
             f"fault at {fault['at']} s: {fault['kind']}, {fault['detail']}; deliveries outstanding then "
-            f"{fault['outstanding_before']}, sent since: {fault['outstanding_then_sent']}"
+            f"{fault['outstanding_before']}"
+            + (f", after the restart {fault['outstanding_after']}" if "outstanding_after" in fault else "")
+            + f"; of these sent since: {fault['outstanding_then_sent']}"
+        )
+    for exit_ in result["unplanned_exits"]:
+        lines.append(
+            f"unplanned exit at {exit_['at']} s: {exit_['process']} (status {exit_['exit_status']}), "
+            "restarted by the supervisor"
         )
     verdict = "PASS" if result["ok"] else "FAIL"
     lines.append(f"drained: {result['drained']} in {result['drain_seconds']} s; verdict: {verdict}")
@@ -667,37 +731,16 @@ def run(args, workdir: Path, logdir: Path, mail_dir: Path, redis_port: int, web_
     log(f"database migrated and seeded in {time.monotonic() - started:.0f} s")
     env = os.environ.copy()
     celery = str(VENV_BIN / "celery")
-    Proc(
-        "gunicorn",
-        [
-            str(VENV_BIN / "gunicorn"),
-            "portal.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{web_port}",
-            "--workers",
-            str(args.web_workers),
-            "--timeout",
-            "60",
-            "--access-logfile",
-            str(logdir / "access.log"),
-        ],
-        env,
-        logdir,
-    )
-    worker_command = [
-        celery,
-        "-A",
-        "portal",
-        "worker",
-        "--concurrency",
-        str(args.worker_concurrency),
-        "--loglevel",
-        "INFO",
-        "-n",
-        f"faults-{os.getpid()}@%h",
-    ]
-    workers = [Proc("worker-1", worker_command, env, logdir)]
-    Proc("beat", [celery, "-A", "portal", "beat", "--loglevel", "INFO", "--pidfile="], env, logdir)
+    web_command = [str(VENV_BIN / "gunicorn"), "portal.wsgi:application", "--bind", f"127.0.0.1:{web_port}",
+                   "--workers", str(args.web_workers), "--timeout", "60",
+                   "--access-logfile", str(logdir / "access.log")]  # fmt: skip
+    worker_command = [celery, "-A", "portal", "worker", "--concurrency", str(args.worker_concurrency),
+                      "--loglevel", "INFO", "-n", f"faults-{os.getpid()}@%h"]  # fmt: skip
+    beat_command = [celery, "-A", "portal", "beat", "--loglevel", "INFO", "--pidfile="]
+    services = [Service(name, command, env, logdir) for name, command in
+                (("web", web_command), ("worker", worker_command), ("beat", beat_command))]  # fmt: skip
+    worker = services[1]
+    threading.Thread(target=supervise, args=(services,), daemon=True, name="supervisor").start()
 
     import requests
 
@@ -708,12 +751,12 @@ def run(args, workdir: Path, logdir: Path, mail_dir: Path, redis_port: int, web_
         what="gunicorn",
     )
     wait_for(
-        lambda: " ready." in workers[0].log_path.read_text(errors="replace"), timeout=60, what="the worker"
+        lambda: " ready." in worker.proc.log_path.read_text(errors="replace"), timeout=60, what="the worker"
     )
 
     plans = plan_users(args.users)
     since = timezone.now()
-    t0 = time.monotonic()
+    t0 = Service.t0 = time.monotonic()
     rec = Recorder(t0)
     stop = threading.Event()
     users = [User(plan, base, rec, stop, args.think, args.seed * 1000 + i) for i, plan in enumerate(plans)]
@@ -730,8 +773,10 @@ def run(args, workdir: Path, logdir: Path, mail_dir: Path, redis_port: int, web_
         delay = t0 + at - time.monotonic()
         if delay > 0:
             time.sleep(delay)
-        # A kill hits a worker holding a claimed delivery when one comes within a few seconds.
-        before = wait_for_sending(since, args.busy_wait) if kind == "kill-worker" else outstanding(since)
+        # A kill hits a worker holding a claimed delivery, a restart a queue holding a task, when
+        # one comes within a few seconds.
+        wanted = "sending" if kind == "kill-worker" else "pending"
+        before = wait_for_outstanding(since, args.busy_wait, wanted)
         fault = {
             "at": round(time.monotonic() - t0, 1),
             "kind": kind,
@@ -739,12 +784,8 @@ def run(args, workdir: Path, logdir: Path, mail_dir: Path, redis_port: int, web_
             "outstanding_ids": sorted(before),
         }
         if kind == "kill-worker":
-            old = workers[-1]
-            old.kill()
-            log(f"worker {old.pid} killed (-9); outstanding deliveries {fault['outstanding_before']}")
-            time.sleep(args.worker_down)
-            new = Proc(f"worker-{len(workers) + 1}", worker_command, env, logdir)
-            workers.append(new)
+            note = f"outstanding deliveries {fault['outstanding_before']}"
+            old, new = worker.kill_and_restart(args.worker_down, note)
             fault["detail"] = f"worker pid {old.pid} -> {new.pid}"
             fault.update(old_pid=old.pid, new_pid=new.pid)
         else:
@@ -754,6 +795,10 @@ def run(args, workdir: Path, logdir: Path, mail_dir: Path, redis_port: int, web_
             time.sleep(args.redis_down)
             redis.start()
             new_id = redis.run_id()
+            # What piled up while it was down (dispatch gave up; the sweeper must send it).
+            during = outstanding(since)
+            fault["outstanding_after"] = dict(collections.Counter(during.values()))
+            fault["outstanding_ids"] = sorted(set(fault["outstanding_ids"]) | set(during))
             fault["detail"] = f"redis run_id {old_id[:8]} -> {new_id[:8]}"
             fault.update(old_run_id=old_id, new_run_id=new_id)
         faults.append(fault)
@@ -779,6 +824,7 @@ def run(args, workdir: Path, logdir: Path, mail_dir: Path, redis_port: int, web_
 
     for fault in faults:
         ids = fault.pop("outstanding_ids")
+        fault["outstanding_count"] = len(ids)  # at the fault, or (Redis) piled up while it was down
         fault["outstanding_then_sent"] = Delivery.objects.filter(pk__in=ids, status="sent").count()
 
     problems = []
@@ -805,6 +851,8 @@ def run(args, workdir: Path, logdir: Path, mail_dir: Path, redis_port: int, web_
     if not counts["channels"]["email"]["expected"]:
         problems.append("no notification was sent at all")
     for fault in faults:
+        if fault["outstanding_then_sent"] != fault["outstanding_count"]:
+            problems.append(f"fault at {fault['at']} s: not every outstanding delivery was sent since")
         if fault["kind"] == "kill-worker" and fault["old_pid"] == fault["new_pid"]:
             problems.append("the worker was not replaced")
         if fault["kind"] == "restart-redis" and fault["old_run_id"] == fault["new_run_id"]:
@@ -824,6 +872,8 @@ def run(args, workdir: Path, logdir: Path, mail_dir: Path, redis_port: int, web_
         "drain_seconds": drain_seconds,
         "counts": counts,
         "processes": [{"name": name, "pid": pid} for name, pid in Proc.started],
+        # Exits nobody asked for (the supervisor restarted them, as production's restart policy does).
+        "unplanned_exits": Service.unplanned_exits,
         "problems": problems,
         "ok": not problems,
     }
