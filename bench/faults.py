@@ -26,9 +26,12 @@ tasks (the last decision of an application notifies its lead coordinators) and r
 Every request's outcome is recorded: a failed request is a 5xx or no answer (connection error,
 timeout); 4xx answers are counted apart (a task another official decided first answers 409).
 
-Faults: at each --kill-worker-at second the worker's process group gets SIGKILL and a new worker
-starts --worker-down seconds later; at each --restart-redis-at second Redis gets SIGTERM (it saves
-nothing) and starts again on the same port --redis-down seconds later.
+Faults: at each --kill-worker-at second (after waiting up to --busy-wait seconds for an SMS being
+sent) the worker's process group gets SIGKILL and a new worker starts --worker-down seconds later;
+at each --restart-redis-at second (after waiting as long for a queued delivery) Redis gets SIGTERM
+(it saves nothing) and starts again on the same port --redis-down seconds later. Web, worker and
+beat are otherwise kept running as docker-compose.yml keeps them (`restart: unless-stopped`): a
+process that exits on its own is restarted at once and reported ("unplanned_exits").
 
 Then it waits (at most --drain-timeout) until no delivery of the run is pending or being sent,
 counts, prints a table and writes JSON (var/faults/faults-<UTC time>.json, or --json). Exit status
