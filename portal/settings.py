@@ -246,7 +246,8 @@ if _cache_url:
 elif REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache, but an empty cache instead of a 500 while Redis is away.
+            "BACKEND": "portal.cache.TolerantRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="portal"),
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
@@ -328,6 +329,9 @@ if _csp_report_uri := env.str("CSP_REPORT_URI", default=""):
 # period s, m, h or d, optionally multiplied ("10/10m"); empty turns a limit off.
 RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
 RATELIMIT_IP_META_KEY = "portal.security.ratelimits.ratelimit_ip"
+# While the cache cannot count (Redis restarting), let requests through rather than refuse them
+# all; password guessing is still locked out by django-axes, which counts in the database.
+RATELIMIT_FAIL_OPEN = env.bool("RATELIMIT_FAIL_OPEN", default=True)
 RATE_LIMIT_LOGIN = env.str("RATE_LIMIT_LOGIN", default="30/10m")
 RATE_LIMIT_TRACKING = env.str("RATE_LIMIT_TRACKING", default="10/10m")
 RATE_LIMIT_VERIFY = env.str("RATE_LIMIT_VERIFY", default="60/m")

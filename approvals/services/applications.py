@@ -519,11 +519,16 @@ def _require_reviewer(actor, task) -> None:
 
 @transaction.atomic
 def task_claim(*, actor, task: DepartmentTask) -> DepartmentTask:
+    # The parent first, as task_decide does. A reviewer deciding a sibling task holds the
+    # application and then waits for the audit chain's lock; a claim that appended to the chain
+    # first and then touched the application (updating a task row version it created makes
+    # PostgreSQL re-check the foreign key with a share lock) deadlocked with it. Found by
+    # bench/faults.py; tests/approvals/test_claim_lock_order.py.
+    Application.objects.select_for_update().get(pk=task.application_id)
     task = _lock_task(task)
     _require_reviewer(actor, task)
-    _move_task(task, T.IN_REVIEW, actor=actor)
     task.assignee = actor
-    task.save(update_fields=["assignee"])
+    _move_task(task, T.IN_REVIEW, actor=actor)
     return task
 
 
