@@ -24,6 +24,7 @@ urlpatterns = [
     path("applications/<uuid:uuid>/supplement/", views.application_supplement, name="application-supplement"),
     path("applications/<uuid:uuid>/decide/", views.application_decide, name="application-decide"),
     path("applications/<uuid:uuid>/meetings/", views.application_meeting, name="application-meeting"),
+    path("applications/<uuid:uuid>/form/<slug:key>/", views.application_form_value, name="form-value"),
     path("tasks/<int:pk>/", views.task_detail, name="task"),
     path("tasks/<int:pk>/claim/", views.task_claim, name="task-claim"),
     path("tasks/<int:pk>/suspend/", views.task_suspend, name="task-suspend"),

@@ -28,6 +28,7 @@ from portal.audit.selectors import audit_events_for
 from portal.clocks import services as clock_services
 from portal.clocks.models import Signal
 from portal.errors import DomainError
+from portal.pii_reveal import pii_reveal_value, value_response
 
 A = ApplicationStatus
 T = TaskStatus
@@ -273,6 +274,23 @@ def application_decide(request, uuid):
         ),
         _("The decision on the application was recorded."),
     )
+
+
+@login_required
+@require_POST
+def application_form_value(request, uuid, key):
+    """One ID number or phone number of the form in full, for an official working on the
+    application (others: 404); the view is recorded in the audit trail."""
+    application, row = sel.form_value(user=request.user, uuid=uuid, key=key)
+    value = pii_reveal_value(
+        actor=request.user,
+        obj=application,
+        field=f"form_data.{key}",
+        value=row.value,
+        purpose="application review",
+    )
+    back = reverse("work:application", args=[application.uuid])
+    return value_response(request, value=value, label=row.label, back_url=back)
 
 
 @login_required

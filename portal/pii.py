@@ -34,6 +34,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import hmac
+import re
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from cryptography.hazmat.primitives import hashes
@@ -269,12 +270,73 @@ class BlindIndexField(models.CharField):
         return value
 
 
+# Values inside JSON (an application's form): an ID number or a phone number anywhere in the
+# structure is stored as FORM_MARK + Fernet token; every other value is left as it is, so keys and
+# ordinary answers stay queryable (form_data__demo_case="x").
+FORM_MARK = "pii$"
+_FORM_ID = re.compile(r"\d{17}[\dXx]|\d{15}")
+_FORM_PHONE = re.compile(r"\+?(?:86[ -]?)?1[3-9]\d[ -]?\d{4}[ -]?\d{4}|0\d{2,3}[- ]?\d{7,8}(?:-\d{1,6})?")
+
+
+def form_value_kind(value: str) -> str | None:
+    """PiiKind of a form answer that is, as a whole, a resident ID number or a phone number."""
+    text = value.strip()
+    if _FORM_ID.fullmatch(text):
+        return PiiKind.ID_NUMBER
+    if _FORM_PHONE.fullmatch(text):
+        return PiiKind.PHONE
+    return None
+
+
+def _walk(value, leaf):
+    if isinstance(value, dict):
+        return {k: _walk(v, leaf) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_walk(v, leaf) for v in value]
+    return leaf(value) if isinstance(value, str) else value
+
+
+def _seal(value: str) -> str:
+    if value.startswith(FORM_MARK):
+        return value  # already sealed (a value read raw, or a re-run)
+    kind = form_value_kind(value)
+    return FORM_MARK + encrypt(kind, value) if kind else value
+
+
+def _open(value: str) -> str:
+    return decrypt(value[len(FORM_MARK) :]) if value.startswith(FORM_MARK) else value
+
+
+def seal_json(value):
+    """The JSON as stored: ID numbers and phone numbers encrypted, everything else unchanged."""
+    return _walk(value, _seal)
+
+
+def open_json(value):
+    return _walk(value, _open)
+
+
+class PersonalDataJSONField(models.JSONField):
+    """A JSONField whose ID numbers and phone numbers are encrypted at rest, wherever they sit
+    (recognised by their shape, so a form needs no schema here). Python code sees plaintext."""
+
+    def from_db_value(self, value, expression, connection):
+        return open_json(super().from_db_value(value, expression, connection))
+
+    def get_prep_value(self, value):
+        return super().get_prep_value(seal_json(value) if isinstance(value, dict | list) else value)
+
+
 def blind_index_fields(model) -> list[BlindIndexField]:
     return [f for f in model._meta.concrete_fields if isinstance(f, BlindIndexField)]
 
 
 def encrypted_fields(model) -> list[EncryptedCharField]:
     return [f for f in model._meta.concrete_fields if isinstance(f, EncryptedCharField)]
+
+
+def encrypted_json_fields(model) -> list[PersonalDataJSONField]:
+    return [f for f in model._meta.concrete_fields if isinstance(f, PersonalDataJSONField)]
 
 
 def with_blind_indexes(model, update_fields) -> list[str]:

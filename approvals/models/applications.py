@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from approvals.workflow import OPEN_TASK_STATES, ApplicationStatus, TaskStatus
+from portal.pii import PersonalDataJSONField
 
 from .catalogue import Item, Package
 
@@ -62,7 +63,8 @@ class Application(models.Model):
     acceptance_mode = models.CharField(
         _("acceptance"), max_length=12, choices=AcceptanceMode.choices, blank=True
     )
-    form_data = models.JSONField(_("form"), default=dict, blank=True)
+    # ID numbers and phone numbers in the answers are encrypted at rest (portal.pii).
+    form_data = PersonalDataJSONField(_("form"), default=dict, blank=True)
     area = models.ForeignKey(
         "approvals.AssessedArea",
         null=True,

@@ -25,6 +25,7 @@ from approvals import permissions
 from approvals.models import Application, DepartmentTask, StatusChange
 from approvals.workflow import OPEN_TASK_STATES, ApplicationStatus, TaskStatus
 from coordination.models import Position
+from portal import pii
 from portal.clocks import selectors as clock_selectors
 from portal.clocks import services as clock_services
 from portal.clocks.models import Clock, ClockState, Signal
@@ -334,6 +335,25 @@ class FormRow:
     key: str
     label: str
     value: object
+
+    @property
+    def pii_kind(self) -> str | None:
+        """PiiKind when the answer is an ID number or a phone number (shown masked, revealed on
+        request and audited: work:form-value)."""
+        return pii.form_value_kind(self.value) if isinstance(self.value, str) else None
+
+    @property
+    def masked(self) -> str:
+        return pii.mask(self.pii_kind, self.value) if self.pii_kind else str(self.value)
+
+
+def form_value(*, user, uuid, key: str) -> tuple[Application, FormRow]:
+    """One personal-data answer of an application the user works on; 404 otherwise."""
+    application = work_application(user=user, uuid=uuid)
+    row = next((r for r in form_rows(application) if r.key == key), None)
+    if row is None or not row.pii_kind:
+        raise Http404
+    return application, row
 
 
 def form_rows(application: Application) -> list[FormRow]:

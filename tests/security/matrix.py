@@ -151,6 +151,8 @@ MATRIX: dict[str, dict[str, dict[str, str]]] = {
     },
     "work:application-decide": {"POST": cells(ok=CASE_OFFICIALS, others=HIDDEN)},
     "work:application-meeting": {"POST": cells(ok=CASE_OFFICIALS, others=HIDDEN)},
+    # An ID number or phone number of the form in full (audited): the officials on the case.
+    "work:form-value": {"POST": cells(ok=CASE_OFFICIALS, others=HIDDEN)},
     "work:task": {
         "GET": cells(ok=("reviewer_x", "coordinator"), others=HIDDEN),
         "POST": cells(ok=("reviewer_x", "coordinator"), others=HIDDEN),

@@ -23,6 +23,7 @@ ARGS = {
     "work:application-supplement": lambda w: {"uuid": w.review_app.uuid},
     "work:application-decide": lambda w: {"uuid": w.review_app.uuid},
     "work:application-meeting": lambda w: {"uuid": w.review_app.uuid},
+    "work:form-value": lambda w: {"uuid": w.review_app.uuid, "key": "contact_phone"},
     "work:task": lambda w: {"pk": w.task_x.pk},
     "work:task-claim": lambda w: {"pk": w.task_x.pk},
     "work:task-suspend": lambda w: {"pk": w.task_x.pk},

@@ -44,12 +44,33 @@ class Command(BaseCommand):
                 f"{model._meta.label}: {counts['rotated']} re-encrypted, {counts['current']} already current"
                 + (f", {counts['rehashed']} blind indexes recomputed" if rehash else "")
             )
+        for model in apps.get_models():
+            for field in pii.encrypted_json_fields(model):
+                rows = self._json_field(model, field, batch_size=batch_size)
+                totals["rotated"] += rows
+                self.stdout.write(f"{model._meta.label}.{field.name}: {rows} rows re-sealed")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Done: {totals['rotated']} values re-encrypted, {totals['current']} already current"
                 + (f", {totals['rehashed']} blind indexes recomputed." if rehash else ".")
             )
         )
+
+    def _json_field(self, model, field, *, batch_size: int) -> int:
+        """Re-seal a JSON field's ID and phone numbers with the first key, batch by batch (reading
+        opens them with any key; saving seals them with the first). Safe to run again."""
+        done, last_pk = 0, None
+        while True:
+            with transaction.atomic():
+                queryset = model._default_manager.select_for_update().order_by("pk").only("pk", field.attname)
+                if last_pk is not None:
+                    queryset = queryset.filter(pk__gt=last_pk)
+                rows = list(queryset[:batch_size])
+                if not rows:
+                    return done
+                model._default_manager.bulk_update(rows, [field.attname])
+            done += len(rows)
+            last_pk = rows[-1].pk
 
     def _model(self, model, fields, *, batch_size: int, rehash: bool) -> dict[str, int]:
         counts = {"rotated": 0, "current": 0, "rehashed": 0}
