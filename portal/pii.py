@@ -307,6 +307,16 @@ def _open(value: str) -> str:
     return decrypt(value[len(FORM_MARK) :]) if value.startswith(FORM_MARK) else value
 
 
+def _mask_leaf(value: str) -> str:
+    kind = form_value_kind(value)
+    return mask(kind, value) if kind else value
+
+
+def mask_json(value):
+    """The JSON as officials' API clients read it: ID numbers and phone numbers masked."""
+    return _walk(value, _mask_leaf)
+
+
 def seal_json(value):
     """The JSON as stored: ID numbers and phone numbers encrypted, everything else unchanged."""
     return _walk(value, _seal)

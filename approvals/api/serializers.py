@@ -26,6 +26,7 @@ from approvals.models import (
 )
 from approvals.rules import Procedure
 from approvals.workflow import DECISIONS, ApplicationStatus, TaskStatus
+from portal import pii
 from portal.clocks.models import Clock
 
 # -- output ---------------------------------------------------------------------------------------------
@@ -190,6 +191,14 @@ class ApplicationDetailOutput(_ApplicationClocks, _ApplicationBase):
         read_only_fields = fields
 
 
+class MaskedFormOutput(serializers.JSONField):
+    """An application's form for officials' API clients: ID numbers and phone numbers masked (the
+    full value is shown, audited, only on the case page: work:form-value)."""
+
+    def to_representation(self, value):
+        return pii.mask_json(super().to_representation(value))
+
+
 class _OfficialApplication(_ApplicationClocks, _ApplicationBase):
     applicant = serializers.CharField(source="applicant.username", read_only=True)
     applicant_name = serializers.CharField(source="applicant.full_name", read_only=True)
@@ -200,6 +209,7 @@ class IntakeApplicationOutput(_OfficialApplication):
     """An application waiting for the completeness check (受理)."""
 
     history = StatusChangeOutput(source="status_changes", many=True, read_only=True)
+    form_data = MaskedFormOutput(read_only=True)
 
     class Meta:
         model = Application
@@ -266,7 +276,7 @@ class InboxTaskOutput(OfficialTaskOutput):
 class InboxTaskDetailOutput(InboxTaskOutput):
     """One task with the application's form, for the reviewer to read."""
 
-    form_data = serializers.JSONField(source="application.form_data", read_only=True)
+    form_data = MaskedFormOutput(source="application.form_data", read_only=True)
 
     class Meta(InboxTaskOutput.Meta):
         fields = [*InboxTaskOutput.Meta.fields, "form_data"]

@@ -47,3 +47,16 @@ def test_others_get_404_and_ordinary_answers_are_not_revealable(client, city, ca
     assert client.get(url).status_code == 405
     assert client.post(reverse("work:form-value", args=[case.uuid, "shop_name"])).status_code == 404
     assert not AuditEvent.objects.filter(action="pii.reveal").exists()
+
+
+def test_the_officials_api_returns_the_form_masked(client, city, case):
+    from approvals.models import DepartmentTask
+
+    task = DepartmentTask.objects.filter(
+        application=case, department=city["reviewers"][0].positions.get().unit
+    ).get()
+    client.force_login(city["reviewers"][0])
+    body = client.get(f"/api/approvals/tasks/{task.pk}/").json()
+    assert body["form_data"]["legal_rep_id"] == "1101**********0021"
+    assert body["form_data"]["contact_phone"] == "138****8000"
+    assert ID not in str(body) and PHONE not in str(body)
