@@ -15,7 +15,7 @@ import random
 import time
 from pathlib import Path
 
-from locust import HttpUser, constant, task
+from locust import HttpUser, between, constant, task
 
 TARGETS = json.load(open(os.environ.get("BENCH_TARGETS", "var/bench-targets.json"), encoding="utf-8"))  # noqa: SIM115
 HEADERS = {"Accept-Language": "zh-hans"}
@@ -28,11 +28,16 @@ _tasks = itertools.cycle(TARGETS["tasks"] or [0])  # each open task once per run
 TOKEN_FILE = Path(os.environ.get("BENCH_EXCHANGE_TOKEN_FILE", "var/bench-exchange-token"))
 EXCHANGE_TOKEN = TOKEN_FILE.read_text(encoding="utf-8").strip() if TOKEN_FILE.exists() else ""
 EXCHANGE_PAGE = 100  # the API's default page size
+# Think time between a user's requests: none by default (each user fires as fast as it is served,
+# a closed loop that saturates the machine); BENCH_THINK="1,3" waits 1-3 s, as people do, so the
+# latency measured is the service time at 16 people rather than the queue behind them.
+_THINK = [float(x) for x in os.environ.get("BENCH_THINK", "").split(",") if x.strip()]
+WAIT = between(*_THINK) if len(_THINK) == 2 else constant(0)
 
 
 class _Portal(HttpUser):
     abstract = True
-    wait_time = constant(0)
+    wait_time = WAIT
     username: str | None = None
 
     def on_start(self):

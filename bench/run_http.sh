@@ -2,7 +2,8 @@
 # HTTP benchmarks of the city-scale harness: gunicorn + PostgreSQL on this machine, Locust headless.
 #   DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_bench bench/seed.sh 0.01   # once
 #   DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_bench bench/run_http.sh [SCENARIO ...]
-# Env: PORT (8765), DURATION (15s per run; statistics restart once every user has logged in), USERS ("1 16"), WORKERS (gunicorn sync workers, 4).
+# Env: PORT (8765), DURATION (15s per run; statistics restart once every user has logged in), USERS ("1 16"), WORKERS (gunicorn sync workers, 4),
+# BENCH_THINK ("" = no think time, a closed loop that saturates the machine; "1,3" = 1-3 s between a user's requests).
 # Writes bench/results/http-<UTC time>.md (p50/p95/p99, requests/s, ratio to the floor) and the
 # raw Locust CSVs next to it. The floor is /healthz (see bench/locustfile.py).
 # The public tracking page's per-IP limit (10 tries per 10 minutes) would refuse Locust, which
@@ -51,9 +52,9 @@ for users in $USERS; do
   done
 done
 
-.venv/bin/python - "$OUT" "$STAMP" "$DURATION" "$WORKERS" > "bench/results/http-$STAMP.md" <<'PY'
+.venv/bin/python - "$OUT" "$STAMP" "$DURATION" "$WORKERS" "${BENCH_THINK:-}" > "bench/results/http-$STAMP.md" <<'PY'
 import csv, pathlib, re, sys
-out, stamp, duration, workers = pathlib.Path(sys.argv[1]), *sys.argv[2:]
+out, stamp, duration, workers, think = pathlib.Path(sys.argv[1]), *sys.argv[2:]
 rows, floor = [], {}
 for path in sorted(out.glob("*-u*_stats.csv")):
     scenario, users = path.name[: -len("_stats.csv")].rsplit("-u", 1)
@@ -65,7 +66,8 @@ for path in sorted(out.glob("*-u*_stats.csv")):
                      r["50%"], r["95%"], r["99%"], rps))
         if r["Name"].startswith("floor"):
             floor[int(users)] = rps
-print(f"# HTTP benchmark {stamp}\n\ngunicorn {workers} sync workers, {duration} per run, DEBUG off.\n")
+pause = f"think time {think.replace(',', '-')} s between a user's requests" if think else "no think time"
+print(f"# HTTP benchmark {stamp}\n\ngunicorn {workers} sync workers, {duration} per run, DEBUG off, {pause}.\n")
 print("| users | scenario | requests | failures | p50 ms | p95 ms | p99 ms | req/s | ratio to floor | records/s |")
 print("|---|---|---|---|---|---|---|---|---|---|")
 for users, name, n, fails, p50, p95, p99, rps in sorted(rows):
