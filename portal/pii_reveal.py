@@ -19,15 +19,12 @@ REVEAL_ACTION = "pii.reveal"
 register_actions({REVEAL_ACTION: _("Personal data shown in full")})
 
 
-@transaction.atomic
 def pii_reveal(*, actor, obj, field: str, purpose: str) -> str:
     """The plaintext of `obj.<field>`, after recording that `actor` saw it (and why). An empty
     value shows nothing and records nothing."""
-    value = getattr(obj, field)
-    if not value:
-        return ""
-    audit_record(actor=actor, action=REVEAL_ACTION, obj=obj, after={"field": field}, reason=purpose)
-    return value
+    return pii_reveal_value(
+        actor=actor, obj=obj, field=field, value=getattr(obj, field) or "", purpose=purpose
+    )
 
 
 @transaction.atomic

@@ -21,6 +21,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from portal.uploads import ATTACHMENT_TYPES
+
 from .applications import Application
 from .catalogue import Material
 
@@ -35,18 +37,8 @@ MAGIC_NUMBERS: tuple[tuple[bytes, str], ...] = (
 )
 SNIFF_BYTES = 16
 
-# Extension -> (family its content must have, Content-Type we store).
-EXTENSION_TYPES: dict[str, tuple[str, str]] = {
-    "pdf": ("pdf", "application/pdf"),
-    "png": ("png", "image/png"),
-    "jpg": ("jpeg", "image/jpeg"),
-    "jpeg": ("jpeg", "image/jpeg"),
-    "docx": ("zip", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-    "xlsx": ("zip", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    "ofd": ("zip", "application/ofd"),
-    "doc": ("ole", "application/msword"),
-    "xls": ("ole", "application/vnd.ms-excel"),
-}
+# Extension -> (family its content must have, Content-Type we store): the portal's one table.
+EXTENSION_TYPES = ATTACHMENT_TYPES
 
 ORIGINAL_NAME_LENGTH = 200
 

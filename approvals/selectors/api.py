@@ -9,8 +9,8 @@ the API answers 404 for anything outside (DESIGN.md §4.2). The scopes:
 - intake: applications whose lead department the user serves as a window clerk;
 - lead: applications whose lead department the user serves as a lead coordinator.
 
-Clocks (portal.clocks) hang off their subjects through a generic relation; the lists annotate the
-review clock's due date and signal in SQL (to filter and sort) and `attach_clocks` then loads the
+Clocks (portal.clocks) hang off their subjects through a generic relation; a task carries a copy
+of its review clock's due date and signal (to filter and sort in SQL) and `attach_clocks` loads the
 clock rows of a whole page in one query, so a page costs the same number of queries for 10 and
 for 1,000 rows.
 """
@@ -19,8 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import CharField, F, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Cast
+from django.db.models import F, Prefetch, Q, QuerySet
 
 from approvals.models import Application, DepartmentTask, StatusChange
 from approvals.workflow import ApplicationStatus
@@ -46,12 +45,6 @@ def _units_with_role(user, roles: Iterable[str]) -> QuerySet:
 
 def _clocks_of(model_name: str) -> QuerySet:
     return Clock.objects.filter(subject_type__app_label="approvals", subject_type__model=model_name)
-
-
-def _review_clock() -> QuerySet:
-    return _clocks_of("departmenttask").filter(
-        subject_id=Cast(OuterRef("pk"), output_field=CharField()), purpose="review"
-    )
 
 
 # -- applicant --------------------------------------------------------------------------------------
@@ -83,8 +76,7 @@ def _tasks_of_application() -> QuerySet:
 
 def inbox_tasks(*, user) -> QuerySet:
     """Tasks of the departments where the user is a reviewer or the head, with the review clock's
-    `clock_id`, `due_date` and `signal` annotated (for filters and ordering)."""
-    clock = _review_clock()
+    `due_date` and `signal` (the task's copy, approvals.receivers) for filters and ordering."""
     return (
         DepartmentTask.objects.filter(department_id__in=_units_with_role(user, INBOX_ROLES))
         .select_related(
@@ -97,8 +89,7 @@ def inbox_tasks(*, user) -> QuerySet:
             "application__applicant",
         )
         .annotate(
-            clock_id=Subquery(clock.values("pk")[:1]),
-            due_date=F("review_due"),  # the task's copy of its review clock (approvals.receivers)
+            due_date=F("review_due"),
             signal=F("review_signal"),
         )
     )

@@ -154,12 +154,6 @@ class InboxFilters:
         )
 
 
-def _tasks_with_review_clock(queryset: QuerySet) -> QuerySet:
-    """Tasks carry their review clock's state, signal, start and due date as columns
-    (DepartmentTask.review_*, kept by approvals.receivers), so no clock query is needed."""
-    return queryset
-
-
 def inbox(*, user, filters: InboxFilters | None = None) -> QuerySet:
     """The department tasks of the user's reviewer units with their review clocks.
 
@@ -175,7 +169,6 @@ def inbox(*, user, filters: InboxFilters | None = None) -> QuerySet:
         queryset = queryset.filter(status__in=OPEN_TASK_STATES)
     elif filters.status != "all":
         queryset = queryset.filter(status=filters.status)
-    queryset = _tasks_with_review_clock(queryset)
     if filters.signal:
         queryset = queryset.filter(review_signal=filters.signal)
     due = F("review_due")
@@ -203,7 +196,7 @@ def extension_queue(*, user) -> list[DepartmentTask]:
         .select_related("application", "item", "department", "assignee")
         .order_by("pk")
     )
-    rows = _with_days_left(_tasks_with_review_clock(queryset), "review")
+    rows = _with_days_left(queryset, "review")
     for task in rows:  # the template's names for the request
         task.requested_days, task.requested_reason = (
             task.requested_extension_days,
@@ -401,7 +394,7 @@ def application_tasks(application: Application, *, user, all_tasks: bool) -> lis
     queryset = application.tasks.select_related("item", "department", "assignee").order_by("pk")
     if not all_tasks:
         queryset = queryset.filter(department_id__in=unit_ids(user, REVIEWER, HEAD))
-    tasks = list(_tasks_with_review_clock(queryset))
+    tasks = list(queryset)
     tasks = _with_days_left(tasks, "review")
     task_type = ContentType.objects.get_for_model(DepartmentTask)
     clocks = {
