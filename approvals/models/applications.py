@@ -159,13 +159,18 @@ class Application(KeepsClockCopy):
         indexes = [
             models.Index(fields=["applicant", "-created_at"], name="application_by_applicant"),
             models.Index(fields=["lead_department", "status"], name="application_by_lead"),
-            # The supervision dashboard, worst first: the whole city (an ordered scan that stops
-            # after a page) and one department or a district (its rows, then a top-N sort); the
-            # signal is included so the counts per signal are an index-only scan.
+            # The supervision dashboard, worst first: the whole city (an ordered index-only scan
+            # that stops after a page, the department checked on the index entry; the signal is
+            # included because PostgreSQL recomputes the severity from it) and one
+            # department or a district (its rows, then a top-N sort); the signal is included so
+            # the counts per signal are an index-only scan. Migration 0009 also creates statistics
+            # on (status, promised_state): without them PostgreSQL multiplies the two predicates'
+            # selectivities, guesses a sixth of the rows, and sorts the whole scope for deep pages.
             models.Index(
                 signal_rank("promised_signal"),
                 "promised_due",
                 "id",
+                include=["lead_department", "promised_signal"],
                 condition=Q(status__in=WATCHED_APPLICATION_STATES, promised_state__in=WATCHED_CLOCK_STATES),
                 name="application_watch",
             ),
@@ -290,6 +295,7 @@ class DepartmentTask(KeepsClockCopy):
                 signal_rank("review_signal"),
                 "review_due",
                 "id",
+                include=["department", "review_signal"],
                 condition=Q(status__in=OPEN_TASK_STATES, review_state__in=WATCHED_CLOCK_STATES),
                 name="task_watch",
             ),
