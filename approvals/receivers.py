@@ -22,13 +22,13 @@ def review_fields(clock: Clock) -> dict:
 
 
 def promised_fields(clock: Clock) -> dict:
-    """The application's copy of its promised clock (Application.promised_*)."""
+    """The application's copy of its promised clock (Application.promise_*)."""
     return {
-        "promised_state": clock.state,
-        "promised_signal": clock.signal,
-        "promised_started": clock.started_on,
-        "promised_due": clock.due_date,
-        "promised_provisional": clock.due_provisional,
+        "promise_state": clock.state,
+        "promise_signal": clock.signal,
+        "promise_started": clock.started_on,
+        "promise_due": clock.due_date,
+        "promise_provisional": clock.due_provisional,
     }
 
 
@@ -61,7 +61,7 @@ def copy_review_clocks(clocks) -> int:
 
 @receiver(clock_saved, sender=Clock)
 def on_clock_saved(sender, clock, **kwargs):
-    """Keep a task's review_* columns equal to its review clock, and an application's promised_*
+    """Keep a task's review_* columns equal to its review clock, and an application's promise_*
     columns equal to its promised clock, in the clock's transaction."""
     for type_id, purpose, model, fields in _copies():
         if clock.purpose == purpose and clock.subject_type_id == type_id:

@@ -7,11 +7,11 @@ from django.db import migrations, models
 # without one keeps the empty defaults). The text comparison meets the clock's generic subject_id.
 COPY_PROMISED_CLOCKS = """
 UPDATE approvals_application AS a
-   SET promised_state = c.state,
-       promised_signal = c.signal,
-       promised_started = c.started_on,
-       promised_due = c.due_date,
-       promised_provisional = c.due_provisional
+   SET promise_state = c.state,
+       promise_signal = c.signal,
+       promise_started = c.started_on,
+       promise_due = c.due_date,
+       promise_provisional = c.due_provisional
   FROM clocks_clock AS c
  WHERE c.subject_type_id = %s
    AND c.purpose = 'promised'
@@ -24,7 +24,7 @@ UPDATE approvals_application AS a
 # statistics on the pair PostgreSQL multiplies their selectivities, guesses a sixth of the real
 # rows, and prefers sorting the whole scope to an ordered index scan for anything past page 1.
 STATISTICS = [
-    ("application_watch_stats", "approvals_application", "status, promised_state"),
+    ("application_watch_stats", "approvals_application", "status, promise_state"),
     ("task_watch_stats", "approvals_departmenttask", "status, review_state"),
 ]
 
@@ -65,31 +65,31 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddField(
             model_name="application",
-            name="promised_due",
+            name="promise_due",
             field=models.DateField(blank=True, editable=False, null=True, verbose_name="promised due"),
         ),
         migrations.AddField(
             model_name="application",
-            name="promised_provisional",
+            name="promise_provisional",
             field=models.BooleanField(
                 default=False, editable=False, verbose_name="promised due date provisional"
             ),
         ),
         migrations.AddField(
             model_name="application",
-            name="promised_signal",
+            name="promise_signal",
             field=models.CharField(blank=True, editable=False, max_length=8, verbose_name="promised signal"),
         ),
         migrations.AddField(
             model_name="application",
-            name="promised_started",
+            name="promise_started",
             field=models.DateField(
                 blank=True, editable=False, null=True, verbose_name="promised clock started"
             ),
         ),
         migrations.AddField(
             model_name="application",
-            name="promised_state",
+            name="promise_state",
             field=models.CharField(
                 blank=True, editable=False, max_length=8, verbose_name="promised clock state"
             ),
@@ -99,21 +99,21 @@ class Migration(migrations.Migration):
             model_name="application",
             index=models.Index(
                 models.Case(
-                    models.When(promised_signal="red", then=models.Value(0)),
-                    models.When(promised_signal="yellow", then=models.Value(1)),
-                    models.When(promised_signal="green", then=models.Value(2)),
-                    models.When(promised_signal="paused", then=models.Value(3)),
-                    models.When(promised_signal="done", then=models.Value(4)),
+                    models.When(promise_signal="red", then=models.Value(0)),
+                    models.When(promise_signal="yellow", then=models.Value(1)),
+                    models.When(promise_signal="green", then=models.Value(2)),
+                    models.When(promise_signal="paused", then=models.Value(3)),
+                    models.When(promise_signal="done", then=models.Value(4)),
                     default=models.Value(5),
                     output_field=models.IntegerField(),
                 ),
-                models.F("promised_due"),
+                models.F("promise_due"),
                 models.F("id"),
                 condition=models.Q(
-                    ("promised_state__in", ("running", "paused")),
+                    ("promise_state__in", ("running", "paused")),
                     ("status__in", ("accepted", "in_review", "consolidating", "awaiting_supplement")),
                 ),
-                include=("lead_department", "promised_signal"),
+                include=("lead_department", "promise_signal"),
                 name="application_watch",
             ),
         ),
@@ -122,21 +122,21 @@ class Migration(migrations.Migration):
             index=models.Index(
                 models.F("lead_department"),
                 models.Case(
-                    models.When(promised_signal="red", then=models.Value(0)),
-                    models.When(promised_signal="yellow", then=models.Value(1)),
-                    models.When(promised_signal="green", then=models.Value(2)),
-                    models.When(promised_signal="paused", then=models.Value(3)),
-                    models.When(promised_signal="done", then=models.Value(4)),
+                    models.When(promise_signal="red", then=models.Value(0)),
+                    models.When(promise_signal="yellow", then=models.Value(1)),
+                    models.When(promise_signal="green", then=models.Value(2)),
+                    models.When(promise_signal="paused", then=models.Value(3)),
+                    models.When(promise_signal="done", then=models.Value(4)),
                     default=models.Value(5),
                     output_field=models.IntegerField(),
                 ),
-                models.F("promised_due"),
+                models.F("promise_due"),
                 models.F("id"),
                 condition=models.Q(
-                    ("promised_state__in", ("running", "paused")),
+                    ("promise_state__in", ("running", "paused")),
                     ("status__in", ("accepted", "in_review", "consolidating", "awaiting_supplement")),
                 ),
-                include=("promised_signal",),
+                include=("promise_signal",),
                 name="application_watch_dept",
             ),
         ),

@@ -54,7 +54,8 @@ class KeepsClockCopy(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs):
-        if not self._state.adding and kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
+        existing = not self._state.adding and self.pk is not None and not kwargs.get("force_insert")
+        if existing and kwargs.get("update_fields") is None:
             kept = set(self.CLOCK_COPY)
             kwargs["update_fields"] = [
                 f.name for f in self._meta.concrete_fields if not f.primary_key and f.name not in kept
@@ -70,11 +71,11 @@ class AcceptanceMode(models.TextChoices):
 
 class Application(KeepsClockCopy):
     CLOCK_COPY = (
-        "promised_state",
-        "promised_signal",
-        "promised_started",
-        "promised_due",
-        "promised_provisional",
+        "promise_state",
+        "promise_signal",
+        "promise_started",
+        "promise_due",
+        "promise_provisional",
     )
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -137,12 +138,14 @@ class Application(KeepsClockCopy):
     # A copy of the promised clock's fields (the limit promised to the applicant), kept by
     # approvals.receivers (portal.clocks.signals.clock_saved) in the clock's own transaction, as
     # DepartmentTask.review_* are, so the supervision dashboard pages through an index instead of
-    # the clocks of its scope. Never set by hand.
-    promised_state = models.CharField(_("promised clock state"), max_length=8, blank=True, editable=False)
-    promised_signal = models.CharField(_("promised signal"), max_length=8, blank=True, editable=False)
-    promised_started = models.DateField(_("promised clock started"), null=True, blank=True, editable=False)
-    promised_due = models.DateField(_("promised due"), null=True, blank=True, editable=False)
-    promised_provisional = models.BooleanField(
+    # the clocks of its scope. Never set by hand. (Named promise_*, not promised_*: the lead
+    # queue, approvals.selectors.work.lead_queue, annotates promised_* from the clock itself and
+    # could read these instead.)
+    promise_state = models.CharField(_("promised clock state"), max_length=8, blank=True, editable=False)
+    promise_signal = models.CharField(_("promised signal"), max_length=8, blank=True, editable=False)
+    promise_started = models.DateField(_("promised clock started"), null=True, blank=True, editable=False)
+    promise_due = models.DateField(_("promised due"), null=True, blank=True, editable=False)
+    promise_provisional = models.BooleanField(
         _("promised due date provisional"), default=False, editable=False
     )
 
@@ -164,23 +167,23 @@ class Application(KeepsClockCopy):
             # included because PostgreSQL recomputes the severity from it) and one
             # department or a district (its rows, then a top-N sort); the signal is included so
             # the counts per signal are an index-only scan. Migration 0009 also creates statistics
-            # on (status, promised_state): without them PostgreSQL multiplies the two predicates'
+            # on (status, promise_state): without them PostgreSQL multiplies the two predicates'
             # selectivities, guesses a sixth of the rows, and sorts the whole scope for deep pages.
             models.Index(
-                signal_rank("promised_signal"),
-                "promised_due",
+                signal_rank("promise_signal"),
+                "promise_due",
                 "id",
-                include=["lead_department", "promised_signal"],
-                condition=Q(status__in=WATCHED_APPLICATION_STATES, promised_state__in=WATCHED_CLOCK_STATES),
+                include=["lead_department", "promise_signal"],
+                condition=Q(status__in=WATCHED_APPLICATION_STATES, promise_state__in=WATCHED_CLOCK_STATES),
                 name="application_watch",
             ),
             models.Index(
                 "lead_department",
-                signal_rank("promised_signal"),
-                "promised_due",
+                signal_rank("promise_signal"),
+                "promise_due",
                 "id",
-                include=["promised_signal"],
-                condition=Q(status__in=WATCHED_APPLICATION_STATES, promised_state__in=WATCHED_CLOCK_STATES),
+                include=["promise_signal"],
+                condition=Q(status__in=WATCHED_APPLICATION_STATES, promise_state__in=WATCHED_CLOCK_STATES),
                 name="application_watch_dept",
             ),
         ]

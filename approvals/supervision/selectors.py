@@ -12,7 +12,7 @@ and a text `subject_id`), so scoping clocks to a government meant a subquery on 
 applications cast to text, which PostgreSQL can only hash-join over every open clock of the
 scope (about 190 ms at city scope for 32,000 open clocks, linear in them). Each task and each
 application keeps a copy of the one clock the dashboard watches (DepartmentTask.review_*,
-Application.promised_*, kept by approvals.receivers in the clock's transaction), so the scope is
+Application.promise_*, kept by approvals.receivers in the clock's transaction), so the scope is
 a plain department id on an indexed row and the order (severity of the stored signal, due date,
 id) is an index: `task_watch` / `application_watch` for the whole city, `task_watch_dept` /
 `application_watch_dept` for a department or a district, which also carry the signal so the
@@ -178,7 +178,7 @@ class Stream:
 
 STREAMS = (
     Stream(TASK, DepartmentTask, "review", "review_signal", "review_due"),
-    Stream(APPLICATION, Application, "promised", "promised_signal", "promised_due"),
+    Stream(APPLICATION, Application, "promised", "promise_signal", "promise_due"),
 )
 
 
@@ -217,7 +217,7 @@ def _watched(stream: Stream, units: list[int] | None, filters: DashboardFilters)
         department = "department_id"
     else:
         rows = Application.objects.filter(
-            status__in=WATCHED_APPLICATION_STATES, promised_state__in=WATCHED_CLOCK_STATES
+            status__in=WATCHED_APPLICATION_STATES, promise_state__in=WATCHED_CLOCK_STATES
         )
         department = "lead_department_id"
     if units is not None:
@@ -242,7 +242,7 @@ class WorstFirst:
 
     The cases are read from the subjects, not from the clocks: each department task keeps a copy of
     its review clock (DepartmentTask.review_*) and each application of its promised clock
-    (Application.promised_*), written in the clock's transaction by approvals.receivers. Two
+    (Application.promise_*), written in the clock's transaction by approvals.receivers. Two
     streams, one per kind, are each read in index order — partial indexes on (severity of the
     stored signal, due date, id) for the whole city and (department, severity, due date, id) for
     one department or a district, restricted to open subjects with a running or paused clock —

@@ -1,4 +1,4 @@
-"""An application carries a copy of its promised clock (Application.promised_*), as a department task
+"""An application carries a copy of its promised clock (Application.promise_*), as a department task
 does of its review clock, so the supervision dashboard pages through the subjects' indexes instead
 of through the clocks. The copy is kept in the clock's own transaction whatever moves the clock, a
 full save() of an application read earlier does not write an old copy back, clocks created in bulk
@@ -24,11 +24,11 @@ from portal.clocks.models import Clock, ClockEvent
 from .conftest import accepted, task_of
 
 BLANK = {
-    "promised_state": "",
-    "promised_signal": "",
-    "promised_started": None,
-    "promised_due": None,
-    "promised_provisional": False,
+    "promise_state": "",
+    "promise_signal": "",
+    "promise_started": None,
+    "promise_due": None,
+    "promise_provisional": False,
 }
 
 
@@ -50,25 +50,25 @@ def assert_in_step(app) -> Application:
 def test_every_promised_clock_change_is_copied_onto_the_application(city, today):
     app = accepted(city)
     started = assert_in_step(app)
-    assert started.promised_state == "running" and started.promised_signal == "green"
-    assert started.promised_started == today() and started.promised_due is not None
+    assert started.promise_state == "running" and started.promise_signal == "green"
+    assert started.promise_started == today() and started.promise_due is not None
     # A task's suspension pauses the application's promised clock too; its end resumes it.
     fire = task_of(app, "FIRE")
     services.task_claim(actor=city["fire_reviewer"], task=fire)
     services.task_suspend(
         actor=city["fire_reviewer"], task=fire, procedure="expert_review", reason="专家评审", expected_days=2
     )
-    assert assert_in_step(app).promised_state == "paused"
+    assert assert_in_step(app).promise_state == "paused"
     today(datetime.date(2026, 11, 4))
     services.task_resume(actor=city["fire_reviewer"], task=task_of(app, "FIRE"))
     resumed = assert_in_step(app)
-    assert resumed.promised_state == "running" and resumed.promised_due > started.promised_due
+    assert resumed.promise_state == "running" and resumed.promise_due > started.promise_due
     # The daily sweep turns the signal as the due date nears; the copy follows.
-    today(resumed.promised_due)
+    today(resumed.promise_due)
     clock_tasks.sweep(today=today(), force=True)
-    assert assert_in_step(app).promised_signal == "yellow"
+    assert assert_in_step(app).promise_signal == "yellow"
     services.application_withdraw(actor=city["applicant"], application=app, reason="不办了")
-    assert assert_in_step(app).promised_state == "stopped"
+    assert assert_in_step(app).promise_state == "stopped"
 
 
 def test_a_full_save_of_an_application_read_earlier_keeps_the_copy(city, today):
@@ -82,7 +82,7 @@ def test_a_full_save_of_an_application_read_earlier_keeps_the_copy(city, today):
     earlier.reasons = "备注"
     earlier.save()  # the in-memory copy still says "running"
     saved = assert_in_step(app)
-    assert saved.promised_state == "paused" and saved.reasons == "备注"
+    assert saved.promise_state == "paused" and saved.reasons == "备注"
 
 
 def test_promised_clocks_created_in_bulk_are_copied(city, today):
@@ -105,7 +105,7 @@ def test_promised_clocks_created_in_bulk_are_copied(city, today):
     ClockEvent.objects.bulk_create([ClockEvent(clock=created[0], kind="start", on=today())])
     assert copy_review_clocks(created) == 1
     copied = assert_in_step(app)
-    assert copied.promised_signal == "yellow" and copied.promised_due == today() + datetime.timedelta(days=9)
+    assert copied.promise_signal == "yellow" and copied.promise_due == today() + datetime.timedelta(days=9)
 
 
 def test_the_migration_fills_the_copy_in_one_statement(city, today):
@@ -116,7 +116,7 @@ def test_the_migration_fills_the_copy_in_one_statement(city, today):
         migration.copy_promised_clocks(django_apps, editor)
     assert len([q for q in queries.captured_queries if q["sql"].lstrip().startswith("UPDATE")]) == 1
     for app in apps:
-        assert assert_in_step(app).promised_state == "running"
+        assert assert_in_step(app).promise_state == "running"
 
 
 def test_the_dashboard_never_meets_the_clocks_and_the_subjects_in_one_query(city, today):
