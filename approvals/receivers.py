@@ -21,27 +21,52 @@ def review_fields(clock: Clock) -> dict:
     }
 
 
-def copy_review_clocks(clocks) -> int:
-    """Copy review clocks written in bulk (bulk_create sends no signal) onto their tasks."""
-    task_type = ContentType.objects.get_for_model(DepartmentTask).pk
-    by_task = {
-        int(c.subject_id): c for c in clocks if c.purpose == "review" and c.subject_type_id == task_type
+def promised_fields(clock: Clock) -> dict:
+    """The application's copy of its promised clock (Application.promise_*)."""
+    return {
+        "promise_state": clock.state,
+        "promise_signal": clock.signal,
+        "promise_started": clock.started_on,
+        "promise_due": clock.due_date,
+        "promise_provisional": clock.due_provisional,
     }
-    tasks = list(DepartmentTask.objects.filter(pk__in=by_task))
-    for task in tasks:
-        for name, value in review_fields(by_task[task.pk]).items():
-            setattr(task, name, value)
-    return DepartmentTask.objects.bulk_update(tasks, list(review_fields(Clock()).keys()), batch_size=1000)
+
+
+def _copies():
+    """(content type id, clock purpose, subject model, fields of the copy) of every copied clock."""
+    return (
+        (ContentType.objects.get_for_model(DepartmentTask).pk, "review", DepartmentTask, review_fields),
+        (ContentType.objects.get_for_model(Application).pk, "promised", Application, promised_fields),
+    )
+
+
+def copy_review_clocks(clocks) -> int:
+    """Copy review and promised clocks written in bulk (bulk_create sends no signal) onto their
+    tasks and applications; returns how many subjects were updated."""
+    clocks = list(clocks)
+    updated = 0
+    for type_id, purpose, model, fields in _copies():
+        by_subject = {
+            int(c.subject_id): c for c in clocks if c.purpose == purpose and c.subject_type_id == type_id
+        }
+        if not by_subject:
+            continue
+        subjects = list(model.objects.filter(pk__in=by_subject))
+        for subject in subjects:
+            for name, value in fields(by_subject[subject.pk]).items():
+                setattr(subject, name, value)
+        updated += model.objects.bulk_update(subjects, list(fields(Clock()).keys()), batch_size=1000)
+    return updated
 
 
 @receiver(clock_saved, sender=Clock)
 def on_clock_saved(sender, clock, **kwargs):
-    """Keep a task's review_* columns equal to its review clock, in the clock's transaction."""
-    if clock.purpose != "review":
-        return
-    if clock.subject_type_id != ContentType.objects.get_for_model(DepartmentTask).pk:
-        return
-    DepartmentTask.objects.filter(pk=int(clock.subject_id)).update(**review_fields(clock))
+    """Keep a task's review_* columns equal to its review clock, and an application's promise_*
+    columns equal to its promised clock, in the clock's transaction."""
+    for type_id, purpose, model, fields in _copies():
+        if clock.purpose == purpose and clock.subject_type_id == type_id:
+            model.objects.filter(pk=int(clock.subject_id)).update(**fields(clock))
+            return
 
 
 @receiver(signal_changed, sender=Clock)

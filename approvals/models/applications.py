@@ -9,13 +9,58 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from approvals.workflow import OPEN_TASK_STATES, ApplicationStatus, TaskStatus
 from portal.pii import PersonalDataJSONField
 
 from .catalogue import Item, Package
+
+# Worst first on the supervision dashboard: red, yellow, green, paused (then done, then anything
+# else). approvals.supervision.live.SEVERITY is this table; the dashboard's indexes below order by
+# signal_rank(<signal column>) and its queries use the very same expression, so PostgreSQL matches
+# them.
+SIGNAL_RANK = {"red": 0, "yellow": 1, "green": 2, "paused": 3, "done": 4}
+# A clock the dashboard lists: running or paused (a stopped clock is finished).
+WATCHED_CLOCK_STATES = ("running", "paused")
+# Open applications whose promised clock the supervision dashboard lists.
+WATCHED_APPLICATION_STATES = (
+    ApplicationStatus.ACCEPTED,
+    ApplicationStatus.IN_REVIEW,
+    ApplicationStatus.CONSOLIDATING,
+    ApplicationStatus.AWAITING_SUPPLEMENT,
+)
+
+
+def signal_rank(field: str):
+    """The severity of a stored signal column as an SQL expression (SIGNAL_RANK, else 5)."""
+    return Case(
+        *[When(**{field: signal}, then=Value(rank)) for signal, rank in SIGNAL_RANK.items()],
+        default=Value(len(SIGNAL_RANK)),
+        output_field=IntegerField(),
+    )
+
+
+class KeepsClockCopy(models.Model):
+    """A model holding a copy of one of its clocks (CLOCK_COPY: its field names), written only by
+    approvals.receivers with UPDATE. A full save() of an instance read before the clock moved in
+    the same transaction (e.g. a status change after the clock started) would write the old copy
+    back, so a save of an existing row without update_fields leaves the copy out."""
+
+    CLOCK_COPY: tuple[str, ...] = ()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        existing = not self._state.adding and self.pk is not None and not kwargs.get("force_insert")
+        if existing and kwargs.get("update_fields") is None:
+            kept = set(self.CLOCK_COPY)
+            kwargs["update_fields"] = [
+                f.name for f in self._meta.concrete_fields if not f.primary_key and f.name not in kept
+            ]
+        super().save(*args, **kwargs)
 
 
 class AcceptanceMode(models.TextChoices):
@@ -24,7 +69,15 @@ class AcceptanceMode(models.TextChoices):
     COMMITMENT = "commitment", _("Pledge-based approval (告知承诺)")
 
 
-class Application(models.Model):
+class Application(KeepsClockCopy):
+    CLOCK_COPY = (
+        "promise_state",
+        "promise_signal",
+        "promise_started",
+        "promise_due",
+        "promise_provisional",
+    )
+
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     number = models.CharField(_("application number"), max_length=32, unique=True, null=True, blank=True)
     query_code = models.CharField(_("query code"), max_length=8, blank=True)
@@ -82,6 +135,20 @@ class Application(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    # A copy of the promised clock's fields (the limit promised to the applicant), kept by
+    # approvals.receivers (portal.clocks.signals.clock_saved) in the clock's own transaction, as
+    # DepartmentTask.review_* are, so the supervision dashboard pages through an index instead of
+    # the clocks of its scope. Never set by hand. (Named promise_*, not promised_*: the lead
+    # queue, approvals.selectors.work.lead_queue, annotates promised_* from the clock itself and
+    # could read these instead.)
+    promise_state = models.CharField(_("promised clock state"), max_length=8, blank=True, editable=False)
+    promise_signal = models.CharField(_("promised signal"), max_length=8, blank=True, editable=False)
+    promise_started = models.DateField(_("promised clock started"), null=True, blank=True, editable=False)
+    promise_due = models.DateField(_("promised due"), null=True, blank=True, editable=False)
+    promise_provisional = models.BooleanField(
+        _("promised due date provisional"), default=False, editable=False
+    )
+
     class Meta:
         verbose_name = _("application")
         verbose_name_plural = _("applications")
@@ -95,6 +162,30 @@ class Application(models.Model):
         indexes = [
             models.Index(fields=["applicant", "-created_at"], name="application_by_applicant"),
             models.Index(fields=["lead_department", "status"], name="application_by_lead"),
+            # The supervision dashboard, worst first: the whole city (an ordered index-only scan
+            # that stops after a page, the department checked on the index entry; the signal is
+            # included because PostgreSQL recomputes the severity from it) and one
+            # department or a district (its rows, then a top-N sort); the signal is included so
+            # the counts per signal are an index-only scan. Migration 0009 also creates statistics
+            # on (status, promise_state): without them PostgreSQL multiplies the two predicates'
+            # selectivities, guesses a sixth of the rows, and sorts the whole scope for deep pages.
+            models.Index(
+                signal_rank("promise_signal"),
+                "promise_due",
+                "id",
+                include=["lead_department", "promise_signal"],
+                condition=Q(status__in=WATCHED_APPLICATION_STATES, promise_state__in=WATCHED_CLOCK_STATES),
+                name="application_watch",
+            ),
+            models.Index(
+                "lead_department",
+                signal_rank("promise_signal"),
+                "promise_due",
+                "id",
+                include=["promise_signal"],
+                condition=Q(status__in=WATCHED_APPLICATION_STATES, promise_state__in=WATCHED_CLOCK_STATES),
+                name="application_watch_dept",
+            ),
         ]
 
     def __str__(self):
@@ -145,8 +236,10 @@ class StatusChange(models.Model):
         return f"{self.from_status} → {self.to_status}"
 
 
-class DepartmentTask(models.Model):
+class DepartmentTask(KeepsClockCopy):
     """One department's review of one item of an application, in parallel with the others."""
+
+    CLOCK_COPY = ("review_state", "review_signal", "review_started", "review_due", "review_provisional")
 
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="tasks", verbose_name=_("application")
@@ -199,6 +292,24 @@ class DepartmentTask(models.Model):
                 fields=["department", "review_due", "id"],
                 condition=Q(status__in=OPEN_TASK_STATES),
                 name="task_inbox_due",
+            ),
+            # The supervision dashboard (see Application's indexes).
+            models.Index(
+                signal_rank("review_signal"),
+                "review_due",
+                "id",
+                include=["department", "review_signal"],
+                condition=Q(status__in=OPEN_TASK_STATES, review_state__in=WATCHED_CLOCK_STATES),
+                name="task_watch",
+            ),
+            models.Index(
+                "department",
+                signal_rank("review_signal"),
+                "review_due",
+                "id",
+                include=["review_signal"],
+                condition=Q(status__in=OPEN_TASK_STATES, review_state__in=WATCHED_CLOCK_STATES),
+                name="task_watch_dept",
             ),
         ]
 

@@ -2,10 +2,22 @@
 
 The dashboard lists every open department task (its review clock) and every open application
 (its promised clock) of the supervisor's government with its live signal, worst first. It costs
-the same number of queries, and reads the same number of rows into Python, for 2 open cases as
-for 200,000 (see WorstFirst): the clocks due for a signal check, the counts per stored signal,
-the page's keys (sorted and limited in SQL), the page's clocks with their pause reason and open
-notice, its tasks and its applications.
+the same number of queries for 2 open cases as for 200,000, and its page reads about a page of
+index entries (see WorstFirst): the supervisor's departments (a list of ids), the clocks due for a
+signal check today, the counts per stored signal, the page's keys from each kind of subject, the
+page's clocks with their pause reason and open notice, its tasks and its applications.
+
+Why it reads the subjects and not the clocks: a clock names its subject generically (content type
+and a text `subject_id`), so scoping clocks to a government meant a subquery on tasks and
+applications cast to text, which PostgreSQL can only hash-join over every open clock of the
+scope (about 190 ms at city scope for 32,000 open clocks, linear in them). Each task and each
+application keeps a copy of the one clock the dashboard watches (DepartmentTask.review_*,
+Application.promise_*, kept by approvals.receivers in the clock's transaction), so the scope is
+a plain department id on an indexed row and the order (severity of the stored signal, due date,
+id) is an index: `task_watch` / `application_watch` for the whole city, `task_watch_dept` /
+`application_watch_dept` for a department or a district, which also carry the signal so the
+counts are index-only scans. The alternative, a copy of the department's path on the clock, would
+have to follow every move in the org chart; the department id does not.
 """
 
 from __future__ import annotations
@@ -18,12 +30,13 @@ from dataclasses import dataclass, field
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Case, CharField, Count, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Cast
 from django.http import Http404
 
 from approvals.models import Application, DepartmentTask, Item
-from approvals.workflow import TERMINAL_TASK_STATES, ApplicationStatus
+from approvals.models.applications import WATCHED_APPLICATION_STATES, WATCHED_CLOCK_STATES, signal_rank
+from approvals.workflow import OPEN_TASK_STATES
 from coordination.models import OrgUnit
 from portal.clocks import services as clock_services
 from portal.clocks.models import Clock, ClockEvent, ClockState, EventKind, Signal
@@ -32,8 +45,6 @@ from . import conf, permissions
 from .live import SEVERITY, Live, live_signal
 from .models import NoticeStatus, SupervisionNotice
 
-A = ApplicationStatus
-OPEN_APPLICATION_STATES = (A.ACCEPTED, A.IN_REVIEW, A.CONSOLIDATING, A.AWAITING_SUPPLEMENT)
 SIGNALS = (Signal.RED, Signal.YELLOW, Signal.GREEN, Signal.PAUSED)
 
 
@@ -133,32 +144,6 @@ def _open_notice(lookup: str, column: str, **extra):
     return Subquery(notices.values(column)[:1])
 
 
-def _open_clocks(paths: list[str] | None, filters: DashboardFilters | None = None):
-    """The open review clocks of open department tasks and the promised clocks of open
-    applications in the subtrees `paths` (None: everywhere), filtered by department and item."""
-    filters = filters or DashboardFilters()
-    tasks = DepartmentTask.objects.exclude(status__in=TERMINAL_TASK_STATES)
-    applications = Application.objects.filter(status__in=OPEN_APPLICATION_STATES)
-    if paths is not None:
-        tasks = tasks.filter(scoped_tasks(paths))
-        applications = applications.filter(scoped_applications(paths))
-    if filters.department:
-        tasks = tasks.filter(department_id=filters.department)
-        applications = applications.filter(lead_department_id=filters.department)
-    if filters.item:
-        tasks = tasks.filter(item_id=filters.item)
-        applications = applications.filter(Q(item_id=filters.item) | Q(tasks__item_id=filters.item))
-    task_type = ContentType.objects.get_for_model(DepartmentTask)
-    application_type = ContentType.objects.get_for_model(Application)
-    as_text = Cast("pk", output_field=CharField())
-    return Clock.objects.filter(
-        Q(subject_type=task_type, purpose="review", subject_id__in=tasks.values(key=as_text))
-        | Q(
-            subject_type=application_type, purpose="promised", subject_id__in=applications.values(key=as_text)
-        )
-    ).exclude(state=ClockState.STOPPED)
-
-
 def _with_notices(clocks):
     return clocks.annotate(
         pause_reason=_last_pause_reason(),
@@ -171,42 +156,173 @@ def _with_notices(clocks):
     )
 
 
-STORED_SEVERITY = Case(
-    *[When(signal=signal, then=Value(rank)) for signal, rank in SEVERITY.items()],
-    default=Value(len(SEVERITY)),
-    output_field=IntegerField(),
-)
 LIVE_FIELDS = ("state", "due_date", "limit_days", "extension_days", "yellow_min_days", "yellow_ratio")
+TASK, APPLICATION = "task", "application"
+KIND_RANK = {TASK: 0, APPLICATION: 1}  # ties of severity and due date: tasks first, then by id
+
+
+@dataclass(frozen=True)
+class Stream:
+    """One kind of supervised subject and its copy of the clock the dashboard watches."""
+
+    kind: str
+    model: type
+    purpose: str
+    signal: str  # the copied signal column
+    due: str  # the copied due date column
+
+    @property
+    def rank(self):
+        return signal_rank(self.signal)
+
+
+STREAMS = (
+    Stream(TASK, DepartmentTask, "review", "review_signal", "review_due"),
+    Stream(APPLICATION, Application, "promised", "promise_signal", "promise_due"),
+)
+
+
+@dataclass
+class DueCheck:
+    """The fields live_signal reads of a clock due for a signal check (LIVE_FIELDS)."""
+
+    state: str
+    due_date: datetime.date
+    limit_days: int
+    extension_days: int
+    yellow_min_days: int | None
+    yellow_ratio: object
+    subject_pk: int | None = None
+    stored_signal: str = ""
+    live: Live | None = None
+
+
+def department_ids(paths: list[str] | None, *, as_list: bool = True):
+    """The units in the subtrees `paths` (None: everywhere): a list the planner can use to read a
+    page in index order (one query), or a subquery when only counting (no query of its own)."""
+    if paths is None:
+        return None
+    units = OrgUnit.objects.filter(permissions.in_paths_q(paths, "")).values("pk")
+    return [row["pk"] for row in units] if as_list else units
+
+
+def _watched(stream: Stream, units: list[int] | None, filters: DashboardFilters):
+    """The subjects of one stream the dashboard lists: open, with a running or paused clock, in
+    the units `units` (None: everywhere), filtered by department and item. The predicates are
+    those of the partial indexes task_watch(_dept) and application_watch(_dept)."""
+    if stream.kind == TASK:
+        rows = DepartmentTask.objects.filter(
+            status__in=OPEN_TASK_STATES, review_state__in=WATCHED_CLOCK_STATES
+        )
+        department = "department_id"
+    else:
+        rows = Application.objects.filter(
+            status__in=WATCHED_APPLICATION_STATES, promise_state__in=WATCHED_CLOCK_STATES
+        )
+        department = "lead_department_id"
+    if units is not None:
+        rows = rows.filter(**{f"{department}__in": units})
+    if filters.department:
+        rows = rows.filter(**{department: filters.department})
+    if filters.item:
+        if stream.kind == TASK:
+            rows = rows.filter(item_id=filters.item)
+        else:
+            rows = rows.filter(
+                Q(item_id=filters.item)
+                | Q(pk__in=DepartmentTask.objects.filter(item_id=filters.item).values("application_id"))
+            )
+    return rows
 
 
 class WorstFirst:
-    """The dashboard's clocks worst first — (severity, due date, id), which is the order of red
-    by days overdue, yellow and green by days left — paged in SQL.
+    """The dashboard's cases worst first — (severity, due date), which is the order of red by days
+    overdue, yellow and green by days left; ties by kind (tasks first) and id — paged in SQL from
+    indexes.
 
-    A clock whose stored signal cannot have changed since it was computed (its next check lies
-    after today) is sorted and counted by its stored signal in SQL; only the clocks due for the
-    daily sweep's check (next_check_on <= today: none once the morning sweep has run) are read
-    and given their live signal in Python, then merged in. So a page costs the same whether the
-    scope holds 20 open cases or 200,000, and shows the same order and counts as if every live
-    signal were computed."""
+    The cases are read from the subjects, not from the clocks: each department task keeps a copy of
+    its review clock (DepartmentTask.review_*) and each application of its promised clock
+    (Application.promise_*), written in the clock's transaction by approvals.receivers. Two
+    streams, one per kind, are each read in index order — partial indexes on (severity of the
+    stored signal, due date, id) for the whole city and (department, severity, due date, id) for
+    one department or a district, restricted to open subjects with a running or paused clock —
+    and merged in Python; the page's clocks are then read by their unique (subject, purpose) key.
+    The scope is a list of department ids (one query on the org chart), so neither the page nor
+    the counts meet the clocks' generic text `subject_id`.
 
-    def __init__(self, clocks, *, today: datetime.date, signal: str = ""):
-        due_check = clocks.filter(next_check_on__lte=today).only("pk", *LIVE_FIELDS)
-        self.stale = sorted(
-            ((live_signal(c, today), c) for c in due_check),
-            key=lambda pair: (pair[0].severity, pair[1].due_date, pair[1].pk),
-        )
-        self.fresh = clocks.exclude(next_check_on__lte=today)
+    A stored signal that cannot have changed since it was computed (its clock's next check lies
+    after today) is sorted and counted as stored. Only the clocks due for the daily sweep's check
+    (next_check_on <= today: none once the morning sweep has run) are read from the clock table
+    (a partial index), given their live signal in Python and merged in: the fresh streams exclude
+    them, and the counts (an index-only scan per kind grouping the stored signals) give back their
+    stored signal and take their live one. So a page costs the same number of queries whether the
+    scope holds 20 open cases or 200,000, reads about a page of index entries per stream, and
+    shows the same order and counts as if every live signal were computed."""
+
+    def __init__(self, units: list[int] | None, filters: DashboardFilters | None = None, *, today):
+        filters = filters or DashboardFilters()
+        self.signal = filters.signal
+        self.watched = {stream.kind: _watched(stream, units, filters) for stream in STREAMS}
+        self.stale = self._stale(today)  # [(key, kind, clock)] sorted, live signal in key[0]
+        stale_ids = {stream.kind: [] for stream in STREAMS}
+        for _key, kind, clock in self.stale:
+            stale_ids[kind].append(clock.subject_pk)
         self.counts = dict.fromkeys(SIGNALS, 0)
-        for row in self.fresh.order_by().values("signal").annotate(n=Count("pk")):
-            if row["signal"] in self.counts:
-                self.counts[row["signal"]] += row["n"]
-        for live, _clock in self.stale:
-            self.counts[live.signal] = self.counts.get(live.signal, 0) + 1
-        if signal:
-            self.fresh = self.fresh.filter(signal=signal)
-            self.stale = [pair for pair in self.stale if pair[0].signal == signal]
-        self.total = self.counts.get(signal, 0) if signal else sum(self.counts.values())
+        # One query: an index-only scan per kind (task_watch_dept, application_watch_dept).
+        per_kind = [
+            self.watched[stream.kind].order_by().values(stored=F(stream.signal)).annotate(n=Count("pk"))
+            for stream in STREAMS
+        ]
+        for stored, n in per_kind[0].union(*per_kind[1:], all=True).values_list("stored", "n"):
+            if stored in self.counts:
+                self.counts[stored] += n
+        for _key, _kind, clock in self.stale:
+            if clock.stored_signal in self.counts:
+                self.counts[clock.stored_signal] -= 1
+            self.counts[clock.live.signal] = self.counts.get(clock.live.signal, 0) + 1
+        self.fresh = {kind: watched.exclude(pk__in=stale_ids[kind]) for kind, watched in self.watched.items()}
+        if self.signal:
+            self.stale = [entry for entry in self.stale if entry[2].live.signal == self.signal]
+        self.total = self.counts.get(self.signal, 0) if self.signal else sum(self.counts.values())
+
+    def _stale(self, today):
+        """The clocks in scope due for a signal check, with their live signal (2-3 queries; rows
+        read as tuples, not model instances: before the morning sweep they may be thousands)."""
+        types = {ContentType.objects.get_for_model(s.model).pk: s for s in STREAMS}
+        due_check = (
+            Clock.objects.filter(
+                next_check_on__lte=today,
+                subject_type_id__in=list(types),
+                purpose__in=[s.purpose for s in STREAMS],
+            )
+            .exclude(state=ClockState.STOPPED)
+            .values_list("subject_type_id", "subject_id", "purpose", *LIVE_FIELDS)
+        )
+        by_kind = {}
+        for type_id, subject_id, purpose, *live_fields in due_check:
+            stream = types[type_id]
+            if purpose == stream.purpose:
+                by_kind.setdefault(stream.kind, {})[int(subject_id)] = DueCheck(*live_fields)
+        # Only the subjects in scope and filters count, with the signal they are counted by (one
+        # query for both kinds).
+        in_scope = [
+            self.watched[stream.kind]
+            .filter(pk__in=list(by_kind[stream.kind]))
+            .order_by()
+            .values_list(Value(KIND_RANK[stream.kind]), "pk", stream.signal)
+            for stream in STREAMS
+            if by_kind.get(stream.kind)
+        ]
+        kinds = {KIND_RANK[s.kind]: s.kind for s in STREAMS}
+        stale = []
+        rows = in_scope[0].union(*in_scope[1:], all=True) if in_scope else []
+        for rank, pk, stored in rows:
+            clock = by_kind[kinds[rank]][pk]
+            clock.subject_pk, clock.stored_signal = pk, stored
+            clock.live = live_signal(clock, today)
+            stale.append(((clock.live.severity, clock.due_date, rank, pk), kinds[rank], clock))
+        stale.sort(key=lambda entry: entry[0])
+        return stale
 
     def count(self) -> int:
         return self.total
@@ -214,18 +330,44 @@ class WorstFirst:
     def __len__(self) -> int:
         return self.total
 
+    def _fresh_keys(self, stream: Stream, stop: int):
+        rows = self.fresh[stream.kind].annotate(severity=stream.rank)
+        if self.signal:
+            # The severity itself (not the signal column) narrows the ordered index scan.
+            rows = rows.filter(severity=SEVERITY[self.signal])
+        rows = rows.order_by("severity", stream.due, "pk").values_list("severity", stream.due, "pk")[:stop]
+        rank = KIND_RANK[stream.kind]
+        return [(severity, due, rank, pk) for severity, due, pk in rows]
+
     def __getitem__(self, index):
+        """The page's (kind, clock) pairs; each clock annotated with its pause reason and open notice."""
         if not isinstance(index, slice):
             raise TypeError("WorstFirst supports slices only")
         start, stop = index.start or 0, index.stop if index.stop is not None else self.total
-        fresh = self.fresh.annotate(severity=STORED_SEVERITY).order_by("severity", "due_date", "pk")
+        if stop <= start:
+            return []
         keys = heapq.merge(
-            fresh.values_list("severity", "due_date", "pk")[:stop],
-            ((live.severity, c.due_date, c.pk) for live, c in self.stale),
+            *(self._fresh_keys(stream, stop) for stream in STREAMS),
+            (key for key, _kind, _clock in self.stale),
         )
-        ids = [pk for _severity, _due, pk in itertools.islice(keys, start, stop)]
-        loaded = {c.pk: c for c in _with_notices(Clock.objects.filter(pk__in=ids))} if ids else {}
-        return [loaded[pk] for pk in ids if pk in loaded]
+        page = [(rank, pk) for _severity, _due, rank, pk in itertools.islice(keys, start, stop)]
+        if not page:
+            return []
+        kinds = {KIND_RANK[s.kind]: s for s in STREAMS}
+        wanted = Q(pk__in=[])
+        for rank, stream in kinds.items():
+            ids = [str(pk) for r, pk in page if r == rank]
+            if ids:
+                subject_type = ContentType.objects.get_for_model(stream.model)
+                wanted |= Q(subject_type=subject_type, purpose=stream.purpose, subject_id__in=ids)
+        loaded = {(c.subject_type_id, c.subject_id): c for c in _with_notices(Clock.objects.filter(wanted))}
+        result = []
+        for rank, pk in page:
+            stream = kinds[rank]
+            clock = loaded.get((ContentType.objects.get_for_model(stream.model).pk, str(pk)))
+            if clock is not None:
+                result.append((stream.kind, clock))
+        return result
 
 
 def dashboard(*, user, filters: DashboardFilters | None = None) -> Dashboard:
@@ -234,16 +376,12 @@ def dashboard(*, user, filters: DashboardFilters | None = None) -> Dashboard:
     filters = filters or DashboardFilters()
     today = clock_services.local_today()
     paths = permissions.supervised_paths(user)
-    clocks = _open_clocks(paths, filters) if paths else None
-    if clocks is None:
+    if not paths:
         page = Paginator([], conf.PAGE_SIZE).get_page(1)
         return Dashboard(page=page, counts=dict.fromkeys(SIGNALS, 0), total=0, today=today)
-    rows = WorstFirst(clocks, today=today, signal=filters.signal)
+    rows = WorstFirst(department_ids(paths), filters, today=today)
     page = Paginator(rows, conf.PAGE_SIZE).get_page(filters.page)
-    task_type_id = ContentType.objects.get_for_model(DepartmentTask).pk
-    page.object_list = [
-        _row(clock, today, is_task=clock.subject_type_id == task_type_id) for clock in page.object_list
-    ]
+    page.object_list = [_row(clock, today, is_task=kind == TASK) for kind, clock in page.object_list]
     _attach_subjects(page.object_list)
     return Dashboard(page=page, counts=rows.counts, total=sum(rows.counts.values()), today=today)
 
@@ -263,8 +401,9 @@ def _row(clock: Clock, today: datetime.date, *, is_task: bool) -> Row:
 def open_signal_counts(*, paths: list[str] | None) -> dict[str, int]:
     """Open cases per live signal, as the dashboard counts them (its `counts`): the review clocks of
     open department tasks and the promised clocks of open applications in the subtrees `paths`
-    (None: everywhere). Stored signals counted in SQL, live ones only for clocks due a check."""
-    return WorstFirst(_open_clocks(paths), today=clock_services.local_today()).counts
+    (None: everywhere). Stored signals counted from the subjects' copies (index-only scans), live
+    ones only for clocks due a check."""
+    return WorstFirst(department_ids(paths, as_list=False), today=clock_services.local_today()).counts
 
 
 def _attach_subjects(rows) -> None:

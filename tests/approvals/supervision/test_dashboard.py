@@ -91,10 +91,17 @@ def test_pages_in_sql_equal_the_live_order_with_fresh_and_stale_signals(city, to
         rows += selectors.dashboard(
             user=city["supervisor"], filters=DashboardFilters(page=number)
         ).page.object_list
+    # Worst first, ties of severity and due date by kind (tasks first) and the subject's id.
     expected = sorted(
-        (r.clock for r in rows), key=lambda c: (live_signal(c, today()).severity, c.due_date, c.pk)
+        rows,
+        key=lambda r: (
+            live_signal(r.clock, today()).severity,
+            r.clock.due_date,
+            0 if r.kind == "task" else 1,
+            int(r.clock.subject_id),
+        ),
     )
-    assert [r.clock.pk for r in rows] == [c.pk for c in expected]
+    assert [r.clock.pk for r in rows] == [r.clock.pk for r in expected]
     assert len({r.clock.pk for r in rows}) == len(rows) == board.total == 15  # 5 cases × (2 tasks + 1)
     counted = {}
     for r in rows:
