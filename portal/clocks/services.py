@@ -6,6 +6,11 @@ tells the responsible people through the notification outbox — all in one tran
 
 Who is responsible is the subject's business: a subject model may define
 ``clock_recipients(self, clock) -> iterable of users``; otherwise the clock's owner is told.
+
+The daily sweep and the recomputation after a calendar change (tasks.py) write many clocks at
+once instead: `clocks_recompute_batch` (one transaction per batch, the same checks, saves,
+signals and audit events as `clock_recompute`, but digest items instead of messages: digest.py)
+and `clocks_recompute_many` (the batch, or one transaction per clock if the batch fails).
 """
 
 from __future__ import annotations
