@@ -111,3 +111,23 @@ def test_the_sweep_tells_each_official_once_about_all_their_cases(city, today):
     for app in apps:
         assert app.number in note.body
     assert not Notification.objects.filter(kind="deadline_signal").exists()
+
+
+def test_the_bulk_recipients_of_a_batch_take_the_same_queries_for_one_case_or_four(city, today):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries():
+        clocks = list(Clock.objects.exclude(subject_type__model="supervisionnotice"))
+        with CaptureQueriesContext(connection) as ctx:
+            people = digest.recipients_bulk(clocks)
+        assert all(people.values())
+        return len(ctx.captured_queries), len(clocks)
+
+    accepted(city)
+    one, few_clocks = queries()
+    for _ in range(3):
+        approvals.task_claim(actor=city["fire_reviewer"], task=task_of(accepted(city), "FIRE"))
+    four, many_clocks = queries()
+    assert many_clocks == 4 * few_clocks
+    assert four == one
