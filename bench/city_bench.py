@@ -31,26 +31,33 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+class QueryCounter:
+    """A connection.execute_wrapper that counts the queries run through it."""
+
+    def __init__(self):
+        self.queries = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.queries += 1
+        return execute(sql, params, many, context)
+
+
 def bench_sweep(today: datetime.date | None = None) -> dict:
     """The daily sweep, forced, over every clock; only the due ones (next_check_on <= today) are read."""
     from django.db import connection
     from django.utils import timezone
 
     from portal.clocks import tasks
-    from portal.clocks.models import Clock
+    from portal.clocks.models import Clock, DigestItem
+    from portal.notifications.models import Notification
 
     today = today or timezone.localdate()
     total = Clock.objects.count()
     due = Clock.objects.filter(next_check_on__lte=today).count()
+    notifications, items = Notification.objects.count(), DigestItem.objects.count()
+    counter = QueryCounter()
     started = time.perf_counter()
-    queries = 0
-
-    def count(execute, sql, params, many, context):
-        nonlocal queries
-        queries += 1
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(count):  # no cap, unlike CaptureQueriesContext's 9,000
+    with connection.execute_wrapper(counter):  # no cap, unlike CaptureQueriesContext's 9,000
         result = tasks.sweep(today, force=True)
     elapsed = time.perf_counter() - started
     return {
@@ -58,8 +65,10 @@ def bench_sweep(today: datetime.date | None = None) -> dict:
         "due": due,
         "changed": result["changed"],
         "seconds": elapsed,
-        "queries": queries,
+        "queries": counter.queries,
         "left_due": Clock.objects.filter(next_check_on__lte=today).count(),
+        "notifications": Notification.objects.count() - notifications,
+        "digest_items": DigestItem.objects.count() - items,
     }
 
 
@@ -92,10 +101,11 @@ def bench_recompute_change() -> dict:
     import datetime
 
     from django.contrib.auth import get_user_model
+    from django.db import connection
     from django.utils import timezone
 
     from portal.clocks import tasks
-    from portal.clocks.models import Clock, ClockState, RecomputeRequest
+    from portal.clocks.models import Clock, ClockState, DigestItem, RecomputeRequest
     from portal.notifications.models import Notification
     from portal.workcal import days as workdays
     from portal.workcal import services as calendar
@@ -113,17 +123,21 @@ def bench_recompute_change() -> dict:
         actor=admin, day=day, is_workday=False, name="基准测试临时休假", reference="bench"
     )
     open_clocks = Clock.objects.filter(state__in=[ClockState.RUNNING, ClockState.PAUSED]).count()
-    notifications = Notification.objects.count()
+    notifications, items = Notification.objects.count(), DigestItem.objects.count()
+    counter = QueryCounter()
     started = time.perf_counter()
     changed = 0
-    for request_id in RecomputeRequest.objects.filter(done_at__isnull=True).values_list("pk", flat=True):
-        changed += tasks.recompute_for_request(request_id)
+    with connection.execute_wrapper(counter):
+        for request_id in RecomputeRequest.objects.filter(done_at__isnull=True).values_list("pk", flat=True):
+            changed += tasks.recompute_for_request(request_id)
     elapsed = time.perf_counter() - started
     return {
         "open_clocks": open_clocks,
         "day_off": day.isoformat(),
         "changed": changed,
         "notifications": Notification.objects.count() - notifications,
+        "digest_items": DigestItem.objects.count() - items,
+        "queries": counter.queries,
         "seconds": elapsed,
     }
 
@@ -196,7 +210,8 @@ def describe(name: str, r: dict) -> tuple[str, str]:
     if name == "sweep":
         return (
             f"reminder sweep: {r['clocks']:,} clocks, {r['due']:,} due",
-            f"{r['seconds']:.2f} s, {r['queries']:,} queries, {r['changed']:,} changed",
+            f"{r['seconds']:.2f} s, {r['queries']:,} queries, {r['changed']:,} changed, "
+            f"{r['notifications']:,} notifications ({r['digest_items']:,} digest lines)",
         )
     if name == "recompute":
         return (
@@ -206,7 +221,8 @@ def describe(name: str, r: dict) -> tuple[str, str]:
     if name == "recompute_change":
         return (
             f"deadline recomputation after {r['day_off']} became a day off: {r['open_clocks']:,} open clocks",
-            f"{r['seconds']:.2f} s, {r['changed']:,} changed, {r['notifications']:,} notifications",
+            f"{r['seconds']:.2f} s, {r['queries']:,} queries, {r['changed']:,} changed, "
+            f"{r['notifications']:,} notifications ({r['digest_items']:,} digest lines)",
         )
     if name == "export":
         return (

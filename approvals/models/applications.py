@@ -211,6 +211,34 @@ class Application(KeepsClockCopy):
         )
         return [*staff, self.applicant] if clock.purpose == "supplement" else staff
 
+    @classmethod
+    def clock_recipients_bulk(cls, clocks):
+        """clock_recipients for many clocks of applications at once (two queries), for the batched
+        sweep: {clock id: [users]}. The clocks carry their applications (clock.subject)."""
+        from coordination.models import Position
+        from portal.models import User
+
+        def role(clock):
+            return "lead_coordinator" if clock.purpose == "promised" else "window_clerk"
+
+        clocks = [c for c in clocks if c.subject is not None]
+        units = {c.subject.lead_department_id for c in clocks}
+        pairs = set(
+            Position.objects.filter(
+                unit_id__in=units, active=True, roles__code__in={role(c) for c in clocks}
+            ).values_list("unit_id", "roles__code", "user_id")
+        )
+        applicants = {c.subject.applicant_id for c in clocks if c.purpose == "supplement"}
+        users = User.objects.in_bulk({user_id for _u, _r, user_id in pairs} | applicants)
+        staff: dict = {}
+        for unit_id, code, user_id in sorted(pairs):
+            staff.setdefault((unit_id, code), []).append(users[user_id])
+        found = {}
+        for c in clocks:
+            people = list(staff.get((c.subject.lead_department_id, role(c)), []))
+            found[c.pk] = [*people, users[c.subject.applicant_id]] if c.purpose == "supplement" else people
+        return found
+
 
 class StatusChange(models.Model):
     """An application's status history: rows are only ever added."""
@@ -331,3 +359,31 @@ class DepartmentTask(KeepsClockCopy):
             )
             .distinct()
         )
+
+    @classmethod
+    def clock_recipients_bulk(cls, clocks):
+        """clock_recipients for many clocks of tasks at once (two queries), for the batched sweep:
+        {clock id: [users]}. The clocks carry their tasks (clock.subject)."""
+        from coordination.models import Position
+        from portal.models import User
+
+        clocks = [c for c in clocks if c.subject is not None]
+        unclaimed = {c.subject.department_id for c in clocks if not c.subject.assignee_id}
+        pairs = set(
+            Position.objects.filter(unit_id__in=unclaimed, active=True, roles__code="reviewer").values_list(
+                "unit_id", "user_id"
+            )
+            if unclaimed
+            else []
+        )
+        assignees = {c.subject.assignee_id for c in clocks if c.subject.assignee_id}
+        users = User.objects.in_bulk({user_id for _unit, user_id in pairs} | assignees)
+        reviewers: dict = {}
+        for unit_id, user_id in sorted(pairs):
+            reviewers.setdefault(unit_id, []).append(users[user_id])
+        return {
+            c.pk: [users[c.subject.assignee_id]]
+            if c.subject.assignee_id
+            else list(reviewers.get(c.subject.department_id, []))
+            for c in clocks
+        }

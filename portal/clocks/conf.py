@@ -10,3 +10,7 @@ YELLOW_MIN_DAYS = int(getattr(settings, "CLOCK_YELLOW_MIN_DAYS", 2))
 YELLOW_RATIO = Decimal(str(getattr(settings, "CLOCK_YELLOW_RATIO", "0.20")))
 # How many clocks one sweep or recomputation transaction handles.
 BATCH_SIZE = int(getattr(settings, "CLOCK_BATCH_SIZE", 500))
+# How many changing clocks one sweep or recomputation transaction writes (locks, saves, audits).
+WRITE_BATCH_SIZE = int(getattr(settings, "CLOCK_WRITE_BATCH_SIZE", 200))
+# How many changes a deadline digest lists; the rest are on the digest's page.
+DIGEST_LIST_LIMIT = int(getattr(settings, "CLOCK_DIGEST_LIST_LIMIT", 20))

@@ -183,3 +183,58 @@ class RecomputeRequest(models.Model):
 
     def __str__(self):
         return f"{self.years} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class DigestKind(models.TextChoices):
+    SIGNAL = "signal", _("Signal changed")
+    DUE_CHANGED = "due_changed", _("Due date changed")
+
+
+class DigestItem(models.Model):
+    """One line of a person's deadline digest: a clock whose level or due date changed in a sweep
+    or a calendar recomputation (tasks.py), written in the transaction that changed the clock.
+
+    Rows are the durable outbox of the digest: `services.digests_send` sends each person one
+    notification listing their unsent items and marks them sent in the same transaction, so a crash
+    between the change and the digest loses nothing and a re-run sends nothing twice. `key` names
+    the event exactly as the per-clock notifications did (clock, level and due date, or the old
+    and new due dates), so the same event is never listed twice for the same person.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("person told"),
+    )
+    clock = models.ForeignKey(
+        Clock, on_delete=models.CASCADE, related_name="digest_items", verbose_name=_("clock")
+    )
+    kind = models.CharField(_("change"), max_length=12, choices=DigestKind.choices)
+    key = models.CharField(_("key"), max_length=100)
+    level = models.CharField(_("signal"), max_length=8, choices=Signal.choices, blank=True)
+    due_date = models.DateField(_("due date"))
+    remaining_days = models.IntegerField(_("working days left"), null=True, blank=True)
+    due_provisional = models.BooleanField(_("due date provisional"), default=False)
+    old_due = models.DateField(_("previous due date"), null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    digest = models.CharField(
+        _("digest"), max_length=40, blank=True, help_text=_("The digest that listed this item.")
+    )
+
+    class Meta:
+        verbose_name = _("deadline digest item")
+        verbose_name_plural = _("deadline digest items")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="digestitem_one_per_event"),
+        ]
+        indexes = [
+            models.Index(fields=["user"], name="digestitem_unsent", condition=Q(sent_at__isnull=True)),
+            models.Index(fields=["user", "digest"], name="digestitem_by_digest"),
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} · {self.key}"

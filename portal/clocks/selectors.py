@@ -5,7 +5,7 @@ from django.db.models import Case, Prefetch, When
 
 from . import services
 from .ledger import entries_from
-from .models import Clock, ClockEvent, ClockState, Signal
+from .models import Clock, ClockEvent, ClockState, DigestItem, Signal
 
 SEVERITY = Case(
     When(signal=Signal.RED, then=0),
@@ -58,3 +58,12 @@ def clocks_owned_by(*, user, finished: bool = False, limit: int = 200) -> list[C
     else:
         queryset = queryset.exclude(state=ClockState.STOPPED)
     return _with_ledgers(queryset.annotate(severity=SEVERITY).order_by("severity", "due_date", "pk")[:limit])
+
+
+def digest_items(*, user, token: str) -> list[dict]:
+    """The lines of one of the user's deadline digests (as in the message, without its limit);
+    someone else's digest gives nothing."""
+    from . import digest
+
+    items = list(DigestItem.objects.filter(user=user, digest=token).select_related("clock").order_by("pk"))
+    return [{**digest.line_context(item), "sent_at": item.sent_at} for item in digest.digest_lines(items)]

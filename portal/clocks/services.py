@@ -6,15 +6,22 @@ tells the responsible people through the notification outbox — all in one tran
 
 Who is responsible is the subject's business: a subject model may define
 ``clock_recipients(self, clock) -> iterable of users``; otherwise the clock's owner is told.
+
+The daily sweep and the recomputation after a calendar change (tasks.py) write many clocks at
+once instead: `clocks_recompute_batch` (one transaction per batch, the same checks, saves,
+signals and audit events as `clock_recompute`, but digest items instead of messages: digest.py)
+and `clocks_recompute_many` (the batch, or one transaction per clock if the batch fails).
 """
 
 from __future__ import annotations
 
+import contextvars
 import datetime
+import logging
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, OperationalError, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,7 +31,9 @@ from portal.errors import DomainError, TransitionNotAllowed
 from portal.notifications.services import notify
 
 from . import conf, ledger, signals
-from .models import Clock, ClockEvent, ClockState, EventKind, Signal
+from .models import Clock, ClockEvent, ClockState, DigestKind, EventKind, Signal
+
+logger = logging.getLogger(__name__)
 
 DERIVED = [
     "state",
@@ -351,3 +360,128 @@ def clock_recompute(*, clock_id: int, today: datetime.date | None = None, reason
         actor=None, action="clock.recompute", obj=clock, before=before, after=_snapshot(clock), reason=reason
     )
     return True
+
+
+# --- The sweep's and the calendar recomputation's batched writes ---------------------------------
+
+# While a batch runs: the ids of the clocks saved so far in it (by the batch or by a receiver).
+_saved_in_batch: contextvars.ContextVar[set | None] = contextvars.ContextVar(
+    "clocks_saved_in_batch", default=None
+)
+
+
+def _note_saved(sender, clock, **kwargs):
+    saved = _saved_in_batch.get()
+    if saved is not None:
+        saved.add(clock.pk)
+
+
+signals.clock_saved.connect(_note_saved, sender=Clock, dispatch_uid="clocks.batch_note_saved")
+
+
+def _digest_rows(
+    clock: Clock, result: ledger.Result, *, signal_changed: bool, old_due, reason: str
+) -> list[dict]:
+    """What the people on this clock are to be told, as digest items (see _tell_signal and
+    _tell_due_changed for the per-clock messages of the interactive services)."""
+    rows = []
+    common = {"due_date": clock.due_date, "due_provisional": clock.due_provisional}
+    if old_due is not None and reason:
+        rows.append(
+            {
+                "kind": DigestKind.DUE_CHANGED,
+                "key": f"clock:{clock.pk}:due:{old_due.isoformat()}:{clock.due_date.isoformat()}",
+                "old_due": old_due,
+                "reason": reason,
+                **common,
+            }
+        )
+    if signal_changed and clock.signal in (Signal.YELLOW, Signal.RED):
+        rows.append(
+            {
+                "kind": DigestKind.SIGNAL,
+                "key": f"clock:{clock.pk}:{clock.signal}:{clock.due_date.isoformat()}",
+                "level": clock.signal,
+                "remaining_days": result.remaining_days,
+                **common,
+            }
+        )
+    return rows
+
+
+def clocks_recompute_batch(clock_ids, *, today: datetime.date | None = None, reason: str = "") -> int:
+    """Recompute many clocks in one transaction, for the daily sweep and the calendar recomputation.
+
+    The clocks are locked in id order and each is checked again under the lock, as
+    clock_recompute does; each changing clock is saved, its signals are sent (the subjects'
+    receivers run as for one clock: a supervision notice per red clock ...) and it gets its own
+    audit event. Instead of messages per clock and person, the people on each clock get digest
+    items (portal.clocks.digest), sent later as one notification per person. A clock that a
+    receiver of an earlier clock in the batch changed is read again before it is recomputed.
+    Returns how many clocks changed.
+    """
+    from . import digest
+
+    ids = sorted(set(clock_ids))
+    if not ids:
+        return 0
+    today = today or local_today()
+    events = ClockEvent.objects.order_by("id").only("clock_id", *ENTRY_FIELDS)
+    with transaction.atomic():
+        clocks = list(
+            Clock.objects.select_for_update()
+            .filter(pk__in=ids)
+            .order_by("pk")
+            .prefetch_related(Prefetch("events", queryset=events))
+        )
+        saved: set[int] = set()
+        token = _saved_in_batch.set(saved)
+        changes = []
+        try:
+            for clock in clocks:
+                if clock.pk in saved:
+                    # A receiver of an earlier clock changed this one: its row and ledger moved on.
+                    clock = Clock.objects.get(pk=clock.pk)  # locked above
+                    entries = None
+                else:
+                    entries = ledger.entries_from(clock.events.all())
+                _with_cached_type(clock)
+                before = _snapshot(clock)
+                result = evaluate(clock, today=today, entries=entries)
+                if all(getattr(result, name) == before[name] for name in DERIVED):
+                    continue
+                signal_changed, old_due = _apply(clock, result, today)
+                rows = _digest_rows(
+                    clock, result, signal_changed=signal_changed, old_due=old_due, reason=reason
+                )
+                changes.append((clock, before, _snapshot(clock), rows))
+        finally:
+            _saved_in_batch.reset(token)
+        digest.items_write([(clock, rows) for clock, _before, _after, rows in changes if rows])
+        # Last: the audit trail's chain lock is held until commit.
+        for clock, before, after, _rows in changes:
+            audit_record(
+                actor=None, action="clock.recompute", obj=clock, before=before, after=after, reason=reason
+            )
+    return len(changes)
+
+
+def clocks_recompute_many(clock_ids, *, today: datetime.date | None = None, reason: str = "") -> int:
+    """clocks_recompute_batch, falling back to one transaction per clock when the batch fails
+    (e.g. a deadlock with a service that holds a subject's lock and waits for one of these
+    clocks), so that no clock is skipped. A clock that still fails after three tries raises."""
+    ids = sorted(set(clock_ids))
+    try:
+        return clocks_recompute_batch(ids, today=today, reason=reason)
+    except DatabaseError:
+        logger.warning("clock batch of %d failed; recomputing them one at a time", len(ids), exc_info=True)
+    changed = 0
+    for clock_id in ids:
+        for attempt in range(3):
+            try:
+                changed += clocks_recompute_batch([clock_id], today=today, reason=reason)
+                break
+            except OperationalError:
+                if attempt == 2:
+                    raise
+    return changed

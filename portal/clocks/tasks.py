@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from portal.audit.context import audit_context, task_request_id
 from portal.workcal import days as workdays
 
-from . import conf, services
+from . import conf, digest, services
 from .models import Clock, ClockState, RecomputeRequest
 
 
@@ -30,14 +30,18 @@ def _iter_batches(queryset):
 
 
 def _recompute_stale(queryset, *, today: datetime.date, reason: str = "") -> int:
-    """Recompute, each in its own transaction, the clocks of `queryset` that really change.
+    """Recompute the clocks of `queryset` that really change, a batch per transaction.
 
     Each batch is first evaluated without locks (services.stale_clock_ids): a clock whose
-    stored fields already match its ledger costs no lock, no write and no audit event."""
+    stored fields already match its ledger costs no lock, no write and no audit event. The
+    changing ones are written WRITE_BATCH_SIZE at a time (services.clocks_recompute_many: one
+    transaction, or one per clock if that fails); their people get digest items, not messages."""
     changed = 0
     for ids in _iter_batches(queryset):
-        for clock_id in services.stale_clock_ids(ids, today=today):
-            changed += services.clock_recompute(clock_id=clock_id, today=today, reason=reason)
+        stale = services.stale_clock_ids(ids, today=today)
+        for start in range(0, len(stale), conf.WRITE_BATCH_SIZE):
+            chunk = stale[start : start + conf.WRITE_BATCH_SIZE]
+            changed += services.clocks_recompute_many(chunk, today=today, reason=reason)
     return changed
 
 
@@ -46,21 +50,28 @@ def sweep(today: datetime.date | None = None, *, force: bool = False) -> dict:
 
     Only the clocks with `next_check_on <= today` are read (a partial index), so the cost follows
     the number of clocks changing signal, not the number of clocks. Runs on working days unless
-    forced: a signal that changed over a weekend is reported on the next working day.
+    forced: a signal that changed over a weekend is reported on the next working day. Then each
+    person gets one digest of their changes, including any a crashed run left unsent (also on
+    days off).
     """
     today = today or timezone.localdate()
     if not force and not workdays.is_workday(today):
+        digest.digests_send()
         return {"skipped": True, "changed": 0}
     changed = _recompute_stale(Clock.objects.filter(next_check_on__lte=today), today=today)
     for request_id in RecomputeRequest.objects.filter(done_at__isnull=True).values_list("pk", flat=True):
-        recompute_for_request(request_id)
+        recompute_for_request(request_id, send=False)
+    digest.digests_send()
     return {"skipped": False, "changed": changed}
 
 
-def recompute_for_request(request_id: int) -> int:
-    """Recompute every open clock whose span touches the changed years; mark the request done."""
+def recompute_for_request(request_id: int, *, send: bool = True) -> int:
+    """Recompute every open clock whose span touches the changed years; mark the request done;
+    then (unless `send` is false: the caller sends) send each person one digest of their changes."""
     request = RecomputeRequest.objects.filter(pk=request_id, done_at__isnull=True).first()
     if request is None:
+        if send:
+            digest.digests_send()
         return 0
     years = sorted(int(y) for y in request.years)
     workdays.clear_cache(years)  # this process may hold the calendar as it was before the change
@@ -73,6 +84,8 @@ def recompute_for_request(request_id: int) -> int:
     RecomputeRequest.objects.filter(pk=request.pk, done_at__isnull=True).update(
         done_at=timezone.now(), clocks_changed=changed
     )
+    if send:
+        digest.digests_send()
     return changed
 
 

@@ -38,8 +38,9 @@ Other apps tell people things with exactly one function::
 - `subject` (optional) is any model instance the notification is about (a generic relation).
 
 Kinds shipped: `generic` (context: title, text), `deadline_signal` (subject_label, level
-GREEN/YELLOW/RED/PAUSED, due_date, remaining_days) and `deadline_changed` (subject_label,
-old_due, new_due, reason). A new kind is a new template directory.
+GREEN/YELLOW/RED/PAUSED, due_date, remaining_days), `deadline_changed` (subject_label,
+old_due, new_due, reason) and `deadline_digest` (portal.clocks.digest: one person's changed
+deadlines from a sweep). A new kind is a new template directory.
 
 The other services here back the notification pages and the admin:
 `notification_mark_read`, `notifications_mark_all_read`, `channel_preferences_update`,

@@ -481,9 +481,11 @@ def test_the_applicant_and_the_clerks_are_reminded_of_pledged_materials(today, c
     app = in_review(city, mode=AcceptanceMode.PLEDGE, supplement_due=datetime.date(2026, 11, 6))
     clock = Clock.objects.get(subject_id=str(app.pk), purpose="supplement")
     tasks.sweep(clock.next_check_on, force=True)
-    reminded = set(
-        Notification.objects.filter(kind="deadline_signal", subject_id=str(clock.pk)).values_list(
-            "recipient__username", flat=True
-        )
-    )
+    from portal.clocks.models import DigestItem
+
+    # The sweep lists the change in each person's deadline digest.
+    reminded = set(DigestItem.objects.filter(clock=clock).values_list("user__username", flat=True))
     assert reminded == {"zhang", "clerk"}
+    for username in reminded:
+        note = Notification.objects.get(recipient__username=username, kind="deadline_digest")
+        assert app.number in note.title + note.body

@@ -57,7 +57,7 @@ def test_the_issue_clock_turns_yellow_for_the_clerks(city, today):
     tasks.sweep(days.add_working_days(TODAY, 8), force=True)
     clock = issue_clock(app)
     assert clock.signal == "yellow"
-    assert Notification.objects.filter(recipient=city["clerk"], kind="deadline_signal").exists()
+    assert Notification.objects.filter(recipient=city["clerk"], kind="deadline_digest").exists()
 
 
 @needs_pdftotext

@@ -32,8 +32,9 @@ def test_an_overdue_matter_is_escalated_once(p, today):
     run_days(today, MONDAY, datetime.date(2026, 11, 6))
     matter.clock.refresh_from_db()
     assert matter.clock.signal == "yellow"
-    # The reminder before the deadline comes from the platform clock, to the lead unit's people.
-    assert Notification.objects.filter(recipient=p["steward"], kind="deadline_signal").count() == 1
+    # The reminder before the deadline comes from the platform clock's sweep, to the lead unit's
+    # people, in their deadline digest.
+    assert Notification.objects.filter(recipient=p["steward"], kind="deadline_digest").count() == 1
     assert not MatterEscalation.objects.exists()
 
     run_days(today, datetime.date(2026, 11, 7), datetime.date(2026, 11, 10))
@@ -45,7 +46,7 @@ def test_an_overdue_matter_is_escalated_once(p, today):
     assert told.url == f"/matters/{matter.pk}/"
     for person in (p["steward"], p["urban_staff"], p["enterprise"]):
         assert not escalations_to(person).exists()
-    assert Notification.objects.filter(recipient=p["steward"], kind="deadline_signal").count() == 2  # red
+    assert Notification.objects.filter(recipient=p["steward"], kind="deadline_digest").count() == 2  # red
 
     run_days(today, datetime.date(2026, 11, 11), datetime.date(2026, 11, 27))
     assert MatterEscalation.objects.filter(matter=matter).count() == 1

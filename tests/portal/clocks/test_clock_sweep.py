@@ -9,7 +9,7 @@ from django.utils import formats, translation
 
 from portal.audit.models import AuditEvent
 from portal.clocks import services, tasks
-from portal.clocks.models import Clock, RecomputeRequest, Signal
+from portal.clocks.models import Clock, DigestItem, RecomputeRequest, Signal
 from portal.notifications.models import Notification
 from portal.workcal import services as calendar
 from tests.factories import AdminFactory, OfficialFactory, UserFactory
@@ -45,11 +45,13 @@ def test_sweep_turns_a_clock_yellow_and_tells_the_owner_once(today, owner):
     clock.refresh_from_db()
     assert clock.signal == Signal.YELLOW and clock.signal_since == yellow_from
     assert clock.next_check_on == clock.due_date + datetime.timedelta(days=1)
-    notes = Notification.objects.filter(recipient=owner, kind="deadline_signal")
+    # The sweep tells each person once, in a digest of their changes (here: one).
+    notes = Notification.objects.filter(recipient=owner, kind="deadline_digest")
     assert notes.count() == 1
     assert "SP-20261102-000001" in notes.get().title + notes.get().body
     with translation.override(owner.language):
         assert formats.date_format(clock.due_date) in notes.get().body
+    assert not Notification.objects.filter(kind="deadline_signal").exists()
     # Running the sweep again the same day (or the task twice) tells nobody twice.
     assert tasks.sweep(yellow_from)["changed"] == 0
     assert notes.count() == 1
@@ -65,8 +67,9 @@ def test_sweep_turns_red_after_the_due_date_and_tells_again(today, owner):
     tasks.sweep(red_day)
     clock.refresh_from_db()
     assert clock.signal == Signal.RED and clock.next_check_on is None
-    levels = sorted(n.key.split(":")[2] for n in Notification.objects.filter(recipient=owner))
+    levels = sorted(DigestItem.objects.filter(user=owner).values_list("level", flat=True))
     assert levels == ["red", "yellow"]
+    assert Notification.objects.filter(recipient=owner, kind="deadline_digest").count() == 2
 
 
 def test_sweep_does_nothing_on_a_day_off_unless_forced(today, owner):
@@ -86,6 +89,7 @@ def test_sweep_reads_only_the_clocks_that_change(today, owner):
     def queries_for_sweep():
         Clock.objects.filter(pk__in=[c.pk for c in changing]).update(signal=Signal.GREEN, next_check_on=day)
         Notification.objects.all().delete()
+        DigestItem.objects.all().delete()
         with CaptureQueriesContext(connection) as ctx:
             tasks.sweep(day)
         return [q["sql"] for q in ctx.captured_queries]
@@ -137,8 +141,12 @@ def test_calendar_change_recomputes_open_deadlines_and_tells_the_owner(
     clock.refresh_from_db()
     assert clock.due_date > old_due
     assert tasks.workdays.working_days_between(D(2026, 11, 2), clock.due_date) == 20
-    note = Notification.objects.get(recipient=owner, kind="deadline_changed")
-    assert old_due.isoformat() in note.key
+    note = Notification.objects.get(recipient=owner, kind="deadline_digest")
+    item = DigestItem.objects.get(user=owner, clock=clock)
+    assert (item.old_due, item.due_date, item.kind) == (old_due, clock.due_date, "due_changed")
+    assert item.sent_at is not None and item.digest in note.url
+    with translation.override(owner.language):
+        assert formats.date_format(old_due) in note.body and formats.date_format(clock.due_date) in note.body
     assert not RecomputeRequest.objects.filter(done_at__isnull=True).exists()
     assert sum(RecomputeRequest.objects.values_list("clocks_changed", flat=True)) == 1
     finished.refresh_from_db()

@@ -5,7 +5,7 @@ import pytest
 from django.utils import timezone
 
 from portal.clocks import services
-from portal.clocks.models import Clock, RecomputeRequest
+from portal.clocks.models import Clock, DigestItem, RecomputeRequest
 from portal.notifications.models import Notification
 from portal.workcal import days
 from portal.workcal import services as calendar
@@ -40,11 +40,12 @@ def test_calendar_change_is_recomputed_by_the_worker(start_worker, settings):
     assert clock.due_date == days.add_working_days(today, 20) > old_due
     assert days.working_days_between(today, clock.due_date) == 20
     note = wait_until(
-        lambda: Notification.objects.filter(recipient=owner, kind="deadline_changed").first(),
+        lambda: Notification.objects.filter(recipient=owner, kind="deadline_digest").first(),
         timeout=10,
-        message="no deadline_changed notification",
+        message="no deadline digest",
     )
-    assert old_due.isoformat() in note.key and clock.due_date.isoformat() in note.key
+    item = DigestItem.objects.get(user=owner, clock=clock)
+    assert (item.old_due, item.due_date, item.digest) == (old_due, clock.due_date, note.url.split("/")[-2])
     # Reopening and editing the year each asked for a recomputation; the worker did both.
     wait_until(
         lambda: not RecomputeRequest.objects.filter(done_at__isnull=True).exists(),
