@@ -10,6 +10,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Case, IntegerField, Q, Value, When
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from approvals.workflow import OPEN_TASK_STATES, ApplicationStatus, TaskStatus
@@ -191,52 +192,57 @@ class Application(KeepsClockCopy):
     def __str__(self):
         return self.number or str(_("Draft %(id)s") % {"id": str(self.uuid)[:8]})
 
+    def get_absolute_url(self) -> str:
+        """The officials' case page (the applicant's own page is apply:detail, see clock_url)."""
+        return reverse("work:application", args=[self.uuid])
+
     @property
     def subject_name(self) -> str:
         return (self.package or self.item).name
+
+    def clock_url(self, clock, user) -> str:
+        """Where a deadline message about `clock` sends `user`: the applicant to their own page."""
+        if user.pk == self.applicant_id:
+            return reverse("apply:detail", args=[self.uuid])
+        return self.get_absolute_url()
 
     def clock_recipients(self, clock):
         """Who is told when one of the application's clocks turns yellow or red: the window clerks for
         the completeness check, the clerks and the applicant for pledged materials, the lead
         coordinators for the promised limit."""
-        from portal.models import User
-
-        role = "lead_coordinator" if clock.purpose == "promised" else "window_clerk"
-        staff = list(
-            User.objects.filter(
-                positions__unit_id=self.lead_department_id,
-                positions__active=True,
-                positions__roles__code=role,
-            ).distinct()
-        )
-        return [*staff, self.applicant] if clock.purpose == "supplement" else staff
+        return self._clock_people([(clock, self)])[clock.pk]
 
     @classmethod
     def clock_recipients_bulk(cls, clocks):
         """clock_recipients for many clocks of applications at once (two queries), for the batched
         sweep: {clock id: [users]}. The clocks carry their applications (clock.subject)."""
+        return cls._clock_people([(c, c.subject) for c in clocks if c.subject is not None])
+
+    @staticmethod
+    def _clock_people(pairs) -> dict:
         from coordination.models import Position
         from portal.models import User
 
         def role(clock):
             return "lead_coordinator" if clock.purpose == "promised" else "window_clerk"
 
-        clocks = [c for c in clocks if c.subject is not None]
-        units = {c.subject.lead_department_id for c in clocks}
-        pairs = set(
+        units = {app.lead_department_id for _c, app in pairs}
+        found = {c.pk: [] for c, _app in pairs}
+        if not pairs:
+            return found
+        positions = set(
             Position.objects.filter(
-                unit_id__in=units, active=True, roles__code__in={role(c) for c in clocks}
+                unit_id__in=units, active=True, roles__code__in={role(c) for c, _app in pairs}
             ).values_list("unit_id", "roles__code", "user_id")
         )
-        applicants = {c.subject.applicant_id for c in clocks if c.purpose == "supplement"}
-        users = User.objects.in_bulk({user_id for _u, _r, user_id in pairs} | applicants)
+        applicants = {app.applicant_id for c, app in pairs if c.purpose == "supplement"}
+        users = User.objects.in_bulk({user_id for _u, _r, user_id in positions} | applicants)
         staff: dict = {}
-        for unit_id, code, user_id in sorted(pairs):
+        for unit_id, code, user_id in sorted(positions):
             staff.setdefault((unit_id, code), []).append(users[user_id])
-        found = {}
-        for c in clocks:
-            people = list(staff.get((c.subject.lead_department_id, role(c)), []))
-            found[c.pk] = [*people, users[c.subject.applicant_id]] if c.purpose == "supplement" else people
+        for c, app in pairs:
+            people = list(staff.get((app.lead_department_id, role(c)), []))
+            found[c.pk] = [*people, users[app.applicant_id]] if c.purpose == "supplement" else people
         return found
 
 
@@ -344,46 +350,44 @@ class DepartmentTask(KeepsClockCopy):
     def __str__(self):
         return f"{self.application} · {self.item.name}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("work:task", args=[self.pk])
+
     def clock_recipients(self, clock):
         """Deadline reminders go to the reviewer, or the department's reviewers while unclaimed."""
-        if self.assignee_id:
-            return [self.assignee]
-        from django.contrib.auth import get_user_model
-
-        return (
-            get_user_model()
-            .objects.filter(
-                positions__unit_id=self.department_id,
-                positions__active=True,
-                positions__roles__code="reviewer",
-            )
-            .distinct()
-        )
+        return self._clock_people([(clock, self)])[clock.pk]
 
     @classmethod
     def clock_recipients_bulk(cls, clocks):
         """clock_recipients for many clocks of tasks at once (two queries), for the batched sweep:
         {clock id: [users]}. The clocks carry their tasks (clock.subject)."""
+        return cls._clock_people([(c, c.subject) for c in clocks if c.subject is not None])
+
+    @staticmethod
+    def _clock_people(pairs) -> dict:
         from coordination.models import Position
         from portal.models import User
 
-        clocks = [c for c in clocks if c.subject is not None]
-        unclaimed = {c.subject.department_id for c in clocks if not c.subject.assignee_id}
-        pairs = set(
+        unclaimed = {task.department_id for _c, task in pairs if not task.assignee_id}
+        positions = set(
             Position.objects.filter(unit_id__in=unclaimed, active=True, roles__code="reviewer").values_list(
                 "unit_id", "user_id"
             )
             if unclaimed
             else []
         )
-        assignees = {c.subject.assignee_id for c in clocks if c.subject.assignee_id}
-        users = User.objects.in_bulk({user_id for _unit, user_id in pairs} | assignees)
+        assignees = {task.assignee_id for _c, task in pairs if task.assignee_id}
+        users = (
+            User.objects.in_bulk({user_id for _unit, user_id in positions} | assignees)
+            if (positions or assignees)
+            else {}
+        )
         reviewers: dict = {}
-        for unit_id, user_id in sorted(pairs):
+        for unit_id, user_id in sorted(positions):
             reviewers.setdefault(unit_id, []).append(users[user_id])
         return {
-            c.pk: [users[c.subject.assignee_id]]
-            if c.subject.assignee_id
-            else list(reviewers.get(c.subject.department_id, []))
-            for c in clocks
+            c.pk: [users[task.assignee_id]]
+            if task.assignee_id
+            else list(reviewers.get(task.department_id, []))
+            for c, task in pairs
         }

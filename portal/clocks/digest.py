@@ -30,6 +30,7 @@ from portal.notifications.services import notify
 
 from . import conf
 from .models import Clock, DigestItem, DigestKind, Signal
+from .services import subject_url
 
 KIND = "deadline_digest"
 
@@ -83,11 +84,6 @@ def recipients_bulk(clocks) -> dict[int, list]:
     return people
 
 
-def _subject_url(clock: Clock) -> str:
-    get_url = getattr(clock.subject, "get_absolute_url", None)
-    return get_url() if get_url else ""
-
-
 # --- Writing items (inside the batch's transaction) -----------------------------------------------
 
 
@@ -99,8 +95,8 @@ def items_write(changes) -> int:
     people = recipients_bulk([clock for clock, _rows in changes])
     items = []
     for clock, rows in changes:
-        url = _subject_url(clock)
         for user in {p.pk: p for p in people[clock.pk]}.values():
+            url = subject_url(clock, user)
             items.extend(DigestItem(user=user, clock=clock, url=url, **row) for row in rows)
     DigestItem.objects.bulk_create(items, ignore_conflicts=True, batch_size=1000)
     return len(items)

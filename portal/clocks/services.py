@@ -86,9 +86,25 @@ def recipients(clock: Clock) -> list:
     return [p for p in people if p is not None and p.is_active]
 
 
-def _subject_url(clock: Clock) -> str:
-    get_url = getattr(clock.subject, "get_absolute_url", None)
+def subject_url(clock: Clock, user=None) -> str:
+    """Where a message about `clock` sends `user`: the subject's ``clock_url(clock, user)`` when it
+    has one (e.g. an applicant and an official open different pages of one application), else its
+    ``get_absolute_url()``, else nowhere."""
+    subject = clock.subject
+    per_user = getattr(subject, "clock_url", None)
+    if per_user is not None and user is not None:
+        return per_user(clock, user)
+    get_url = getattr(subject, "get_absolute_url", None)
     return get_url() if get_url else ""
+
+
+def _notify_clock(clock: Clock, **fields) -> None:
+    """notify() the people on `clock`, each with the link that person can open."""
+    by_url: dict[str, list] = {}
+    for person in recipients(clock):
+        by_url.setdefault(subject_url(clock, person), []).append(person)
+    for url, people in by_url.items():
+        notify(recipients=people, url=url, subject=clock, **fields)
 
 
 def _apply(clock: Clock, result: ledger.Result, today: datetime.date) -> tuple[bool, datetime.date | None]:
@@ -115,12 +131,10 @@ def _tell_signal(clock: Clock, result: ledger.Result) -> None:
     """Push yellow and red (once per clock, level and due date); other levels are only shown."""
     if clock.signal not in (Signal.YELLOW, Signal.RED):
         return
-    notify(
-        recipients=recipients(clock),
+    _notify_clock(
+        clock,
         kind="deadline_signal",
         key=f"clock:{clock.pk}:{clock.signal}:{clock.due_date.isoformat()}",
-        url=_subject_url(clock),
-        subject=clock,
         context={
             "subject_label": clock.label,
             "level": clock.signal.upper(),
@@ -132,12 +146,10 @@ def _tell_signal(clock: Clock, result: ledger.Result) -> None:
 
 
 def _tell_due_changed(clock: Clock, old_due: datetime.date, reason: str) -> None:
-    notify(
-        recipients=recipients(clock),
+    _notify_clock(
+        clock,
         kind="deadline_changed",
         key=f"clock:{clock.pk}:due:{old_due.isoformat()}:{clock.due_date.isoformat()}",
-        url=_subject_url(clock),
-        subject=clock,
         context={
             "subject_label": clock.label,
             "old_due": old_due,

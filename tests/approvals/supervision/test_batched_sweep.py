@@ -131,3 +131,22 @@ def test_the_bulk_recipients_of_a_batch_take_the_same_queries_for_one_case_or_fo
     four, many_clocks = queries()
     assert many_clocks == 4 * few_clocks
     assert four == one
+
+
+def test_each_person_is_sent_to_a_page_they_can_open(city, today, client):
+    from django.urls import reverse
+
+    app = accepted(city)
+    today(RED_DAY)
+    tasks.sweep(RED_DAY, force=True)
+    task = task_of(app, "FIRE")
+    item = DigestItem.objects.get(clock__subject_id=str(task.pk), user=city["fire_reviewer"])
+    assert item.url == reverse("work:task", args=[task.pk])
+    client.force_login(city["fire_reviewer"])
+    assert client.get(item.url).status_code == 200
+    # One application, two pages: the officials' case page, the applicant's own page.
+    promised = Clock.objects.get(subject_type__model="application", subject_id=str(app.pk), purpose="promised")
+    assert services.subject_url(promised, city["clerk"]) == reverse("work:application", args=[app.uuid])
+    assert services.subject_url(promised, city["applicant"]) == reverse("apply:detail", args=[app.uuid])
+    client.force_login(city["applicant"])
+    assert client.get(services.subject_url(promised, city["applicant"])).status_code == 200
