@@ -285,6 +285,8 @@ def application_save_draft(*, actor, application: Application, form_data: dict) 
     """Save the form as it is (required fields may still be empty; formats are checked).
 
     Raises ValidationError with a dict of field -> messages when a value has the wrong format.
+    A save that changes nothing (e.g. the submit button on a draft saved before) writes nothing:
+    no update, no audit event, so it does not wait for the audit chain's lock.
     """
     from approvals.forms import ApplicationForm
 
@@ -294,8 +296,10 @@ def application_save_draft(*, actor, application: Application, form_data: dict) 
     form = ApplicationForm(data=form_data, specs=form_specs(application), for_submit=False)
     if not form.is_valid():
         raise ValidationError({k: list(v) for k, v in form.errors.items()})
-    before = dict(application.form_data or {})
-    application.form_data = form.cleaned_json()
+    before, data = dict(application.form_data or {}), form.cleaned_json()
+    if data == before:
+        return application
+    application.form_data = data
     application.save(update_fields=["form_data", "updated_at"])
     changed = sorted(
         k for k in set(before) | set(application.form_data) if before.get(k) != application.form_data.get(k)
