@@ -2,7 +2,8 @@
 
 `merge_form_fields` and `merge_materials` work on plain lists and touch no database;
 `merged_form(package)` and `merged_materials(package)` load the package's items (using any
-prefetched rows) and call them.
+prefetched rows) and call them. `application_requirements(application)` gives both for one
+application, read once per application object (see there).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from approvals.models import FieldKind, FormField, Item, Material, Package, PackageItem
+from approvals.models import Application, FieldKind, FormField, Item, Material, Package, PackageItem
 
 # The application pages are built with the application issue; until then the guide's
 # "Start application" button points at the address they will have.
@@ -199,3 +200,51 @@ def package_problems(package: Package) -> list[str]:
     problems = form_conflicts((pi.item, pi.item.form_fields.all()) for pi in pis)
     problems += material_conflicts(merge_materials((pi.item, pi.item.materials.all()) for pi in pis))
     return problems
+
+
+@dataclass(frozen=True)
+class Requirements:
+    """What the catalogue asks of one application: its one form and its one set of materials."""
+
+    fields: list  # MergedField for a package, the item's own FormField rows for an item; form order
+    materials: list[MergedMaterial]
+
+
+_REQUIREMENTS = "_catalogue_requirements"
+
+
+def application_requirements(application: Application) -> Requirements:
+    """The application's form fields and materials, read together once per application object.
+
+    The result is kept on the instance: one page or one submission (the view's form, the draft
+    save, the area-assessment sync, the materials check and the form check) reads the catalogue
+    once instead of once per step. Instances live for one request or one task, so nothing is
+    served across requests; a service that locks the row again hands the result to the locked
+    copy with `share_requirements`.
+    """
+    key = (application.package_id, application.item_id)
+    cached = application.__dict__.get(_REQUIREMENTS)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    if application.package_id:
+        pis = _package_items(application.package)
+        requirements = Requirements(
+            fields=merge_form_fields((pi.item, pi.item.form_fields.all()) for pi in pis),
+            materials=merge_materials((pi.item, pi.item.materials.all()) for pi in pis),
+        )
+    else:
+        item = application.item
+        requirements = Requirements(
+            fields=list(item.form_fields.order_by("order", "pk")),
+            materials=merge_materials([(item, item.materials.order_by("order", "pk"))]),
+        )
+    application.__dict__[_REQUIREMENTS] = (key, requirements)
+    return requirements
+
+
+def share_requirements(source: Application, target: Application) -> Application:
+    """Give `target` (the same application, e.g. re-read under a lock) what `source` has read."""
+    cached = source.__dict__.get(_REQUIREMENTS)
+    if cached is not None and target.pk == source.pk:
+        target.__dict__[_REQUIREMENTS] = cached
+    return target

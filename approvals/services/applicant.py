@@ -22,7 +22,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from approvals.catalogue import MergedMaterial, merge_materials, merged_form, merged_materials
+from approvals.catalogue import MergedMaterial, application_requirements, share_requirements
 from approvals.models import (
     AcceptanceMode,
     Application,
@@ -39,7 +39,7 @@ from approvals.models.materials import (
 )
 from approvals.rules import UPLOAD_MAX_MB
 from approvals.selectors.assistance import valid_assessment
-from approvals.services.applications import acting_for, application_submit, require_applicant
+from approvals.services.applications import acting_for, require_applicant, submit_locked
 from approvals.workflow import ApplicationStatus
 from portal.audit.actions import register_actions
 from portal.audit.services import audit_record
@@ -73,18 +73,14 @@ def upload_cap_bytes() -> int:
 
 
 def form_specs(application: Application) -> list:
-    """The fields of the application's one form (merged for a package)."""
-    if application.package_id:
-        return merged_form(application.package)
-    return list(application.item.form_fields.order_by("order", "pk"))
+    """The fields of the application's one form (merged for a package); read once per object."""
+    return application_requirements(application).fields
 
 
 def material_specs(application: Application) -> list[MergedMaterial]:
-    """The application's one set of materials (a package's items share materials by name)."""
-    if application.package_id:
-        return merged_materials(application.package)
-    item = application.item
-    return merge_materials([(item, item.materials.order_by("order", "pk"))])
+    """The application's one set of materials (a package's items share materials by name); read
+    once per object."""
+    return application_requirements(application).materials
 
 
 @dataclass
@@ -150,12 +146,14 @@ def _slot_for(application: Application, material: Material | None) -> MergedMate
 
 
 def _lock(application: Application) -> Application:
+    """The application row again, locked, with what the caller already read of the catalogue."""
     # Lock the application row only (PostgreSQL refuses FOR UPDATE across the nullable joins).
-    return (
+    locked = (
         Application.objects.select_for_update(of=("self",))
-        .select_related("item", "package")
+        .select_related("item", "package", "applicant")
         .get(pk=application.pk)
     )
+    return share_requirements(application, locked)
 
 
 def _require_editable(application: Application) -> None:
@@ -287,6 +285,8 @@ def application_save_draft(*, actor, application: Application, form_data: dict) 
     """Save the form as it is (required fields may still be empty; formats are checked).
 
     Raises ValidationError with a dict of field -> messages when a value has the wrong format.
+    A save that changes nothing (e.g. the submit button on a draft saved before) writes nothing:
+    no update, no audit event, so it does not wait for the audit chain's lock.
     """
     from approvals.forms import ApplicationForm
 
@@ -296,8 +296,10 @@ def application_save_draft(*, actor, application: Application, form_data: dict) 
     form = ApplicationForm(data=form_data, specs=form_specs(application), for_submit=False)
     if not form.is_valid():
         raise ValidationError({k: list(v) for k, v in form.errors.items()})
-    before = dict(application.form_data or {})
-    application.form_data = form.cleaned_json()
+    before, data = dict(application.form_data or {}), form.cleaned_json()
+    if data == before:
+        return application
+    application.form_data = data
     application.save(update_fields=["form_data", "updated_at"])
     changed = sorted(
         k for k in set(before) | set(application.form_data) if before.get(k) != application.form_data.get(k)
@@ -466,9 +468,11 @@ def outstanding_pledges(application: Application) -> list[ApplicationMaterial]:
     )
 
 
-def materials_problems(application: Application) -> list[str]:
-    """Every required material that is neither handed in nor pledged (empty when complete)."""
-    slots, _extras = material_slots(application)
+def materials_problems(application: Application, rows=None) -> list[str]:
+    """Every required material that is neither handed in nor pledged (empty when complete).
+
+    `rows`: the application's material rows when the caller has them (else they are read)."""
+    slots, _extras = material_slots(application, rows)
     return [
         _("“%(name)s” is required: upload it%(or_pledge)s.")
         % {"name": s.spec.name, "or_pledge": _(" or pledge it") if s.spec.may_be_pledged else ""}
@@ -477,9 +481,9 @@ def materials_problems(application: Application) -> list[str]:
     ]
 
 
-def materials_check(*, application: Application) -> None:
+def materials_check(*, application: Application, rows=None) -> None:
     """Raise DomainError listing every missing required material."""
-    if problems := materials_problems(application):
+    if problems := materials_problems(application, rows):
         raise DomainError(" ".join(problems), field="materials")
 
 
@@ -493,17 +497,24 @@ def application_submit_complete(
     """
     application = _lock(application)
     require_applicant(actor, application)
-    sync_area_materials(application, actor=actor)  # an assessment may have lapsed since the draft
-    materials_check(application=application)
-    return application_submit(actor=actor, application=application, form_data=form_data)
+    rows = list(application.materials.order_by("pk"))
+    # An assessment may have lapsed since the draft.
+    area_rows = sync_area_materials(application, actor=actor, rows=rows)
+    rows = sorted([r for r in rows if r.status != MaterialStatus.AREA] + area_rows, key=lambda r: r.pk)
+    materials_check(application=application, rows=rows)
+    return submit_locked(actor=actor, application=application, form_data=form_data)
 
 
-def sync_area_materials(application: Application, *, actor) -> list[ApplicationMaterial]:
+def sync_area_materials(application: Application, *, actor, rows=None) -> list[ApplicationMaterial]:
     """Make the application's area-assessment rows match its area today: each material the catalogue
     says an assessment of kind K satisfies is covered when the area has a valid K assessment.
 
-    Runs on the locked application, in the caller's transaction; returns the rows now in place."""
-    current = {row.material_id: row for row in application.materials.filter(status=MaterialStatus.AREA)}
+    Runs on the locked application, in the caller's transaction; returns the rows now in place.
+    `rows`: all the application's material rows when the caller has read them (else the
+    area-assessment rows are read)."""
+    if rows is None:
+        rows = application.materials.filter(status=MaterialStatus.AREA)
+    current = {row.material_id: row for row in rows if row.status == MaterialStatus.AREA}
     wanted: dict = {}
     if application.area_id:
         today = clocks.local_today()

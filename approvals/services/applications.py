@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from approvals import permissions, rules
-from approvals.catalogue import merged_form
+from approvals.catalogue import application_requirements
 from approvals.models import AcceptanceMode, Application, DepartmentTask, Item, Package, StatusChange
 from approvals.selectors.assistance import active_credit_bar
 from approvals.signals import application_status_changed
@@ -34,7 +34,7 @@ from approvals.workflow import (
     check_task,
 )
 from portal.audit.actions import register_actions
-from portal.audit.services import audit_record
+from portal.audit.services import audit_batch, audit_record
 from portal.clocks import services as clocks
 from portal.clocks.models import Clock
 from portal.errors import DomainError, TransitionNotAllowed
@@ -245,15 +245,10 @@ def application_create(
 
 
 def _form_problems(application: Application) -> dict[str, str]:
-    fields = (
-        merged_form(application.package)
-        if application.package_id
-        else list(application.item.form_fields.order_by("order", "pk"))
-    )
     data = application.form_data or {}
     return {
         f.key: _("This field is required.")
-        for f in fields
+        for f in application_requirements(application).fields
         if f.required and not str(data.get(f.key, "")).strip()
     }
 
@@ -261,7 +256,12 @@ def _form_problems(application: Application) -> dict[str, str]:
 @transaction.atomic
 def application_submit(*, actor, application: Application, form_data: dict | None = None) -> Application:
     """Submit a draft (or a corrected application): the 5-working-day completeness check starts."""
-    application = _lock(application)
+    return submit_locked(actor=actor, application=_lock(application), form_data=form_data)
+
+
+def submit_locked(*, actor, application: Application, form_data: dict | None = None) -> Application:
+    """application_submit on an application the caller has locked in its transaction (the applicant's
+    application_submit_complete, which has checked the materials on that locked row)."""
     require_applicant(actor, application)
     if form_data is not None:
         if application.status not in (A.DRAFT, A.CORRECTION_REQUESTED):
@@ -273,20 +273,25 @@ def application_submit(*, actor, application: Application, form_data: dict | Non
             field="form_data",
         )
     resubmission = application.status == A.CORRECTION_REQUESTED
-    application_transition(application, A.SUBMITTED, actor=actor, on_behalf_of=acting_for(actor, application))
+    check_application(application.status, A.SUBMITTED)
     if not application.number:
+        # Saved with the status change below. The number's counter stays locked until commit,
+        # like the audit chain, so it is taken just before the audited part.
         today = _today()
         application.number = next_number(f"SP-{today:%Y%m%d}")
         application.query_code = f"{secrets.randbelow(10**6):06d}"
         application.received_on = today
-        application.save()
-    clocks.clock_start(
-        subject=application,
-        purpose="completeness-2" if resubmission else "completeness",
-        limit_days=rules.COMPLETENESS_CHECK_DAYS,
-        actor=actor,
-        label=_("Completeness check of %(number)s") % {"number": application.number},
-    )
+    with audit_batch():  # the status change and the clock: two events, the chain locked once
+        application_transition(
+            application, A.SUBMITTED, actor=actor, on_behalf_of=acting_for(actor, application)
+        )
+        clocks.clock_start(
+            subject=application,
+            purpose="completeness-2" if resubmission else "completeness",
+            limit_days=rules.COMPLETENESS_CHECK_DAYS,
+            actor=actor,
+            label=_("Completeness check of %(number)s") % {"number": application.number},
+        )
     _tell_applicant(
         application, "submitted", key_suffix="-2" if resubmission else "", days=rules.COMPLETENESS_CHECK_DAYS
     )
