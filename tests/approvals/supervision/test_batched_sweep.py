@@ -145,7 +145,9 @@ def test_each_person_is_sent_to_a_page_they_can_open(city, today, client):
     client.force_login(city["fire_reviewer"])
     assert client.get(item.url).status_code == 200
     # One application, two pages: the officials' case page, the applicant's own page.
-    promised = Clock.objects.get(subject_type__model="application", subject_id=str(app.pk), purpose="promised")
+    promised = Clock.objects.get(
+        subject_type__model="application", subject_id=str(app.pk), purpose="promised"
+    )
     assert services.subject_url(promised, city["clerk"]) == reverse("work:application", args=[app.uuid])
     assert services.subject_url(promised, city["applicant"]) == reverse("apply:detail", args=[app.uuid])
     client.force_login(city["applicant"])
