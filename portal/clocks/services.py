@@ -26,7 +26,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.audit.services import audit_record
+from portal.audit.services import audit_batch, audit_record
 from portal.errors import DomainError, TransitionNotAllowed
 from portal.notifications.services import notify
 
@@ -470,11 +470,13 @@ def clocks_recompute_batch(clock_ids, *, today: datetime.date | None = None, rea
         finally:
             _saved_in_batch.reset(token)
         digest.items_write([(clock, rows) for clock, _before, _after, rows in changes if rows])
-        # Last: the audit trail's chain lock is held until commit.
-        for clock, before, after, _rows in changes:
-            audit_record(
-                actor=None, action="clock.recompute", obj=clock, before=before, after=after, reason=reason
-            )
+        # Last: the audit trail's chain lock is held until commit; one lock and one read of the
+        # chain's head for the whole batch (audit_batch), then one INSERT per clock.
+        with audit_batch():
+            for clock, before, after, _rows in changes:
+                audit_record(
+                    actor=None, action="clock.recompute", obj=clock, before=before, after=after, reason=reason
+                )
     return len(changes)
 
 
