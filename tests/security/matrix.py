@@ -69,6 +69,10 @@ MATRIX: dict[str, dict[str, dict[str, str]]] = {
     "notifications:preferences": {"GET": SIGNED_IN, "POST": SIGNED_IN},
     "notifications:read": {"POST": cells(ok=("applicant",), others=HIDDEN)},
     "clocks:mine": {"GET": SIGNED_IN, "POST": SIGNED_IN},
+    "clocks:digest": {
+        "GET": cells(ok=("steward",), others=HIDDEN),
+        "POST": cells(ok=("steward",), others=HIDDEN),
+    },
     "approvals:guide": {"GET": PUBLIC, "POST": PUBLIC},
     "approvals:guide-item": {"GET": PUBLIC, "POST": PUBLIC},
     "approvals:guide-package": {"GET": PUBLIC, "POST": PUBLIC},

@@ -3,6 +3,7 @@
 ARGS = {
     "workcal:year": lambda w: {"year": 2026},
     "notifications:read": lambda w: {"pk": w.citizen_notification.pk},
+    "clocks:digest": lambda w: {"token": w.steward_digest},
     "approvals:guide-item": lambda w: {"code": w.citizen_app.item.code},
     "approvals:guide-package": lambda w: {"code": w.package.code},
     "approvals:guide-template": lambda w: {"pk": w.form_template.pk},

@@ -48,6 +48,7 @@ def build_world():
         "consultation_document",
         "project_document",
         "express_delivery",
+        "steward_digest",
     ):
         getattr(world, name)
     return world
@@ -173,6 +174,27 @@ class World:
         from portal.clocks.models import Clock
 
         return Clock.objects.filter(owner__username="steward").first()
+
+    @cached_property
+    def steward_digest(self):
+        """The token of a deadline digest sent to the steward about their clock."""
+        from django.utils import timezone
+
+        from portal.clocks.models import DigestItem, DigestKind
+
+        clock = self.steward_clock
+        DigestItem.objects.create(
+            user=clock.owner,
+            clock=clock,
+            kind=DigestKind.SIGNAL,
+            key=f"clock:{clock.pk}:matrix",
+            level="yellow",
+            due_date=clock.due_date,
+            remaining_days=2,
+            sent_at=timezone.now(),
+            digest="matrix-digest",
+        )
+        return "matrix-digest"
 
     # Data sharing ------------------------------------------------------------------------
     @cached_property
