@@ -10,26 +10,26 @@ from portal.clocks.models import Clock, Signal
 from portal.clocks.signals import clock_saved, signal_changed
 
 
+def _copy_of(clock: Clock, prefix: str) -> dict:
+    """A subject's copy of one of its clocks: the fields `<prefix>_state`, `_signal`, `_started`,
+    `_due` and `_provisional` (KeepsClockCopy.CLOCK_COPY)."""
+    return {
+        f"{prefix}_state": clock.state,
+        f"{prefix}_signal": clock.signal,
+        f"{prefix}_started": clock.started_on,
+        f"{prefix}_due": clock.due_date,
+        f"{prefix}_provisional": clock.due_provisional,
+    }
+
+
 def review_fields(clock: Clock) -> dict:
     """The department task's copy of its review clock (DepartmentTask.review_*)."""
-    return {
-        "review_state": clock.state,
-        "review_signal": clock.signal,
-        "review_started": clock.started_on,
-        "review_due": clock.due_date,
-        "review_provisional": clock.due_provisional,
-    }
+    return _copy_of(clock, "review")
 
 
 def promised_fields(clock: Clock) -> dict:
     """The application's copy of its promised clock (Application.promise_*)."""
-    return {
-        "promise_state": clock.state,
-        "promise_signal": clock.signal,
-        "promise_started": clock.started_on,
-        "promise_due": clock.due_date,
-        "promise_provisional": clock.due_provisional,
-    }
+    return _copy_of(clock, "promise")
 
 
 def _copies():

@@ -43,6 +43,28 @@ def signal_rank(field: str):
     )
 
 
+def watch_indexes(*, prefix: str, unit: str, open_states, name: str) -> list[models.Index]:
+    """The supervision dashboard's two partial indexes on a subject's copy of its clock, worst
+    first (severity, due date, id), over open subjects whose clock runs or is paused: one for
+    the whole city (the unit included, checked on the index entry) and one per unit."""
+    signal, due = f"{prefix}_signal", f"{prefix}_due"
+    condition = Q(status__in=open_states, **{f"{prefix}_state__in": WATCHED_CLOCK_STATES})
+    return [
+        models.Index(
+            signal_rank(signal), due, "id", include=[unit, signal], condition=condition, name=f"{name}_watch"
+        ),
+        models.Index(
+            unit,
+            signal_rank(signal),
+            due,
+            "id",
+            include=[signal],
+            condition=condition,
+            name=f"{name}_watch_dept",
+        ),
+    ]
+
+
 class KeepsClockCopy(models.Model):
     """A model holding a copy of one of its clocks (CLOCK_COPY: its field names), written only by
     approvals.receivers with UPDATE. A full save() of an instance read before the clock moved in
@@ -170,22 +192,11 @@ class Application(KeepsClockCopy):
             # the counts per signal are an index-only scan. Migration 0009 also creates statistics
             # on (status, promise_state): without them PostgreSQL multiplies the two predicates'
             # selectivities, guesses a sixth of the rows, and sorts the whole scope for deep pages.
-            models.Index(
-                signal_rank("promise_signal"),
-                "promise_due",
-                "id",
-                include=["lead_department", "promise_signal"],
-                condition=Q(status__in=WATCHED_APPLICATION_STATES, promise_state__in=WATCHED_CLOCK_STATES),
-                name="application_watch",
-            ),
-            models.Index(
-                "lead_department",
-                signal_rank("promise_signal"),
-                "promise_due",
-                "id",
-                include=["promise_signal"],
-                condition=Q(status__in=WATCHED_APPLICATION_STATES, promise_state__in=WATCHED_CLOCK_STATES),
-                name="application_watch_dept",
+            *watch_indexes(
+                prefix="promise",
+                unit="lead_department",
+                open_states=WATCHED_APPLICATION_STATES,
+                name="application",
             ),
         ]
 
@@ -328,23 +339,7 @@ class DepartmentTask(KeepsClockCopy):
                 name="task_inbox_due",
             ),
             # The supervision dashboard (see Application's indexes).
-            models.Index(
-                signal_rank("review_signal"),
-                "review_due",
-                "id",
-                include=["department", "review_signal"],
-                condition=Q(status__in=OPEN_TASK_STATES, review_state__in=WATCHED_CLOCK_STATES),
-                name="task_watch",
-            ),
-            models.Index(
-                "department",
-                signal_rank("review_signal"),
-                "review_due",
-                "id",
-                include=["review_signal"],
-                condition=Q(status__in=OPEN_TASK_STATES, review_state__in=WATCHED_CLOCK_STATES),
-                name="task_watch_dept",
-            ),
+            *watch_indexes(prefix="review", unit="department", open_states=OPEN_TASK_STATES, name="task"),
         ]
 
     def __str__(self):
