@@ -505,4 +505,5 @@ def task_extension_decide(request, pk):
 @login_required
 def lead(request):
     _require_role(request, sel.LEAD)
-    return render(request, "approvals/work/lead.html", {"applications": sel.lead_queue(user=request.user)})
+    page = sel.lead_queue(user=request.user, page=request.GET.get("page"))
+    return render(request, "approvals/work/lead.html", {"page": page})

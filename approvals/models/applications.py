@@ -161,9 +161,8 @@ class Application(KeepsClockCopy):
     # A copy of the promised clock's fields (the limit promised to the applicant), kept by
     # approvals.receivers (portal.clocks.signals.clock_saved) in the clock's own transaction, as
     # DepartmentTask.review_* are, so the supervision dashboard pages through an index instead of
-    # the clocks of its scope. Never set by hand. (Named promise_*, not promised_*: the lead
-    # queue, approvals.selectors.work.lead_queue, annotates promised_* from the clock itself and
-    # could read these instead.)
+    # the clocks of its scope and the lead department's queue reads them as columns. Never set by
+    # hand. (Named promise_*: the templates' promised_* names are the queue's annotations.)
     promise_state = models.CharField(_("promised clock state"), max_length=8, blank=True, editable=False)
     promise_signal = models.CharField(_("promised signal"), max_length=8, blank=True, editable=False)
     promise_started = models.DateField(_("promised clock started"), null=True, blank=True, editable=False)

@@ -42,6 +42,7 @@ LEAD_STATES = (A.IN_REVIEW, A.CONSOLIDATING, A.AWAITING_SUPPLEMENT)
 COMPLETENESS_PURPOSES = ("completeness", "completeness-2")
 
 INBOX_PAGE_SIZE = 50
+LEAD_PAGE_SIZE = 50
 
 
 # -- scope ----------------------------------------------------------------------------------------------
@@ -208,21 +209,31 @@ def extension_queue(*, user) -> list[DepartmentTask]:
 # -- lead department -----------------------------------------------------------------------------------
 
 
-def lead_queue(*, user) -> list[Application]:
-    """Applications led by the user's lead-coordinator units that are in review or being decided,
-    with the promised clock and task counts, most urgent first."""
-    queryset = Application.objects.filter(
-        lead_department_id__in=unit_ids(user, LEAD), status__in=LEAD_STATES
-    ).select_related("item", "package", "applicant", "lead_department")
-    queryset = _annotate_clock(queryset, Application, ("promised",), "promised")
-    queryset = queryset.annotate(
-        task_count=Count("tasks", distinct=True),
-        open_task_count=Count("tasks", filter=Q(tasks__status__in=OPEN_TASK_STATES), distinct=True),
-    ).order_by(F("promised_due").asc(nulls_last=True), "pk")
-    rows = _with_days_left(queryset, "promised")
-    for row in rows:
+def lead_queue(*, user, page=1):
+    """One page of the applications led by the user's lead-coordinator units that are in review
+    or being decided, most urgent first, each with its promised clock (`promised_signal/_due/
+    _state/_days_left/_overdue`, read from the application's own copy of that clock: an index
+    column, not a subquery per row) and its task counts. A page, not the list: a city's lead
+    department carries about a thousand open applications."""
+    from django.core.paginator import Paginator
+
+    queryset = (
+        Application.objects.filter(lead_department_id__in=unit_ids(user, LEAD), status__in=LEAD_STATES)
+        .select_related("item", "package", "applicant", "lead_department")
+        .annotate(
+            promised_signal=F("promise_signal"),
+            promised_due=F("promise_due"),
+            promised_state=F("promise_state"),
+            task_count=Count("tasks", distinct=True),
+            open_task_count=Count("tasks", filter=Q(tasks__status__in=OPEN_TASK_STATES), distinct=True),
+        )
+        .order_by(F("promise_due").asc(nulls_last=True), "pk")
+    )
+    page = Paginator(queryset, LEAD_PAGE_SIZE).get_page(page)
+    page.object_list = _with_days_left(page.object_list, "promised")
+    for row in page.object_list:
         row.done_count = row.task_count - row.open_task_count
-    return rows
+    return page
 
 
 # -- landing ----------------------------------------------------------------------------------------------

@@ -151,3 +151,20 @@ def test_counts_and_scope_agree_with_the_city_overview(city, today):
 
 def test_the_indexes_rank_signals_as_the_live_signal_does():
     assert {str(signal): rank for signal, rank in SEVERITY.items()} == SIGNAL_RANK
+
+
+def test_the_lead_queue_shows_the_promised_clock_from_the_copy(city, today, client):
+    from django.urls import reverse
+
+    app = accepted(city)
+    clock = Clock.objects.get(subject_type__model="application", subject_id=str(app.pk), purpose="promised")
+    client.force_login(city["lead"])
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse("work:lead"))
+    [row] = response.context["page"].object_list
+    assert (row.promised_due, row.promised_signal, row.promised_state) == (
+        clock.due_date,
+        clock.signal,
+        clock.state,
+    )
+    assert not any("clocks_clock" in q["sql"] for q in ctx.captured_queries)
