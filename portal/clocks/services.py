@@ -127,6 +127,17 @@ def _apply(clock: Clock, result: ledger.Result, today: datetime.date) -> tuple[b
     return signal_changed, old_due
 
 
+def signal_key(clock: Clock) -> str:
+    """The event "this clock reached its signal for this due date": one message or digest line
+    per person, however often it is computed (notifications' and digest items' unique keys)."""
+    return f"clock:{clock.pk}:{clock.signal}:{clock.due_date.isoformat()}"
+
+
+def due_key(clock: Clock, old_due: datetime.date) -> str:
+    """The event "this clock's due date moved from old_due to its current one"."""
+    return f"clock:{clock.pk}:due:{old_due.isoformat()}:{clock.due_date.isoformat()}"
+
+
 def _tell_signal(clock: Clock, result: ledger.Result) -> None:
     """Push yellow and red (once per clock, level and due date); other levels are only shown."""
     if clock.signal not in (Signal.YELLOW, Signal.RED):
@@ -134,7 +145,7 @@ def _tell_signal(clock: Clock, result: ledger.Result) -> None:
     _notify_clock(
         clock,
         kind="deadline_signal",
-        key=f"clock:{clock.pk}:{clock.signal}:{clock.due_date.isoformat()}",
+        key=signal_key(clock),
         context={
             "subject_label": clock.label,
             "level": clock.signal.upper(),
@@ -149,7 +160,7 @@ def _tell_due_changed(clock: Clock, old_due: datetime.date, reason: str) -> None
     _notify_clock(
         clock,
         kind="deadline_changed",
-        key=f"clock:{clock.pk}:due:{old_due.isoformat()}:{clock.due_date.isoformat()}",
+        key=due_key(clock, old_due),
         context={
             "subject_label": clock.label,
             "old_due": old_due,
@@ -402,7 +413,7 @@ def _digest_rows(
         rows.append(
             {
                 "kind": DigestKind.DUE_CHANGED,
-                "key": f"clock:{clock.pk}:due:{old_due.isoformat()}:{clock.due_date.isoformat()}",
+                "key": due_key(clock, old_due),
                 "old_due": old_due,
                 "reason": reason,
                 **common,
@@ -412,7 +423,7 @@ def _digest_rows(
         rows.append(
             {
                 "kind": DigestKind.SIGNAL,
-                "key": f"clock:{clock.pk}:{clock.signal}:{clock.due_date.isoformat()}",
+                "key": signal_key(clock),
                 "level": clock.signal,
                 "remaining_days": result.remaining_days,
                 **common,
