@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from portal.audit.models import AuditEvent
 from portal.audit.services import audit_batch, audit_record
 from portal.audit.verify import verify_chain
+from tests.threads import run_together
 
 pytestmark = pytest.mark.postgres
 
@@ -148,25 +149,13 @@ def test_another_transaction_appending_after_a_rolled_back_savepoint_is_linked_t
 @pytest.mark.django_db(transaction=True)
 def test_batches_in_concurrent_transactions_keep_one_straight_chain():
     threads_n = 6
-    barrier = threading.Barrier(threads_n)
-    errors = []
 
     def work(n):
-        try:
-            barrier.wait(timeout=10)
-            with transaction.atomic(), audit_batch():
-                for step in range(3):
-                    audit_record(actor=None, action="test.batch", after={"thread": n, "step": step})
-        except Exception as exc:  # noqa: BLE001 - reported by the main thread
-            errors.append(exc)
-        finally:
-            connection.close()
+        with transaction.atomic(), audit_batch():
+            for step in range(3):
+                audit_record(actor=None, action="test.batch", after={"thread": n, "step": step})
 
-    threads = [threading.Thread(target=work, args=(n,)) for n in range(threads_n)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    errors = run_together(work, threads_n)
     assert not errors, errors
     events = list(AuditEvent.objects.order_by("sequence"))
     assert [e.sequence for e in events] == list(range(1, 3 * threads_n + 1))

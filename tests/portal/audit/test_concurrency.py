@@ -1,14 +1,14 @@
 """Many transactions auditing at once still give one straight chain (PostgreSQL, real threads)."""
 
-import threading
 import time
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 
 from portal.audit.models import AuditEvent
 from portal.audit.services import audit_record
 from portal.audit.verify import verify_chain
+from tests.threads import run_together
 
 THREADS = 8
 
@@ -16,26 +16,13 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 def test_eight_threads_auditing_at_once_keep_the_chain_linear_and_gapless():
-    barrier = threading.Barrier(THREADS)
-    errors = []
-
     def work(n):
-        try:
-            barrier.wait(timeout=10)
-            with transaction.atomic():
-                audit_record(actor=None, action="test.thread", after={"thread": n, "step": 1})
-                time.sleep(0.02)  # hold the transaction open while the others queue up
-                audit_record(actor=None, action="test.thread", after={"thread": n, "step": 2})
-        except Exception as exc:  # noqa: BLE001 - reported by the main thread
-            errors.append(exc)
-        finally:
-            connection.close()
+        with transaction.atomic():
+            audit_record(actor=None, action="test.thread", after={"thread": n, "step": 1})
+            time.sleep(0.02)  # hold the transaction open while the others queue up
+            audit_record(actor=None, action="test.thread", after={"thread": n, "step": 2})
 
-    threads = [threading.Thread(target=work, args=(n,)) for n in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    errors = run_together(work, THREADS)
     assert not errors, errors
 
     events = list(AuditEvent.objects.order_by("sequence"))
