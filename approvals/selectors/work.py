@@ -363,12 +363,9 @@ def form_value(*, user, uuid, key: str) -> tuple[Application, FormRow]:
 def form_rows(application: Application) -> list[FormRow]:
     """The application's form data with the catalogue's labels, in the form's order; keys the
     catalogue no longer knows are shown after, under their key."""
-    from approvals.catalogue import merged_form
+    from approvals.catalogue import application_requirements
 
-    if application.package_id:
-        fields = [(f.key, f.label) for f in merged_form(application.package)]
-    else:
-        fields = [(f.key, f.label) for f in application.item.form_fields.order_by("order", "pk")]
+    fields = [(f.key, f.label) for f in application_requirements(application).fields]
     data = dict(application.form_data or {})
     rows = [FormRow(key, label, data.pop(key, "")) for key, label in fields]
     rows += [FormRow(key, key, value) for key, value in data.items()]
